@@ -91,6 +91,7 @@ enum tppgate_cmd {
 	TPPGATE_CMD_EVENT,
 	__TPPGATE_CMD_MAX
 };
+
 #define TPPGATE_CMD_MAX (__TPPGATE_CMD_MAX - 1)
 
 enum tppgate_attr {
@@ -100,6 +101,7 @@ enum tppgate_attr {
 	TPPGATE_A_EVENT,
 	__TPPGATE_A_MAX
 };
+
 #define TPPGATE_A_MAX (__TPPGATE_A_MAX - 1)
 
 enum tppgate_device_attr {
@@ -118,6 +120,7 @@ enum tppgate_device_attr {
 	TPPGATE_DEVICE_A_PAD,
 	__TPPGATE_DEVICE_A_MAX
 };
+
 #define TPPGATE_DEVICE_A_MAX (__TPPGATE_DEVICE_A_MAX - 1)
 
 enum tppgate_status_attr {
@@ -131,6 +134,7 @@ enum tppgate_status_attr {
 	TPPGATE_STATUS_A_N_UNMANAGED,
 	__TPPGATE_STATUS_A_MAX
 };
+
 #define TPPGATE_STATUS_A_MAX (__TPPGATE_STATUS_A_MAX - 1)
 
 /**
@@ -150,6 +154,7 @@ enum tppgate_state {
 	TPPGATE_STATE_UNMANAGED,
 	__TPPGATE_STATE_MAX
 };
+
 #define TPPGATE_STATE_MAX (__TPPGATE_STATE_MAX - 1)
 
 /**
@@ -171,6 +176,7 @@ enum tppgate_reason {
 	TPPGATE_REASON_CLAIM_FAILED,
 	__TPPGATE_REASON_MAX
 };
+
 #define TPPGATE_REASON_MAX (__TPPGATE_REASON_MAX - 1)
 
 /**
@@ -225,6 +231,7 @@ enum tppgate_event {
 	TPPGATE_EVENT_DEVICE_REMOVED,
 	__TPPGATE_EVENT_MAX
 };
+
 #define TPPGATE_EVENT_MAX (__TPPGATE_EVENT_MAX - 1)
 
 #endif /* _UAPI_LINUX_TPPGATE_H */

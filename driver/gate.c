@@ -1,0 +1,601 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The gate: which accelerators exist, what state each is in, and the
+ * transitions between quarantine and admission.
+ *
+ * Devices present at load are swept once; devices added later are caught by
+ * a PCI bus notifier at BUS_NOTIFY_ADD_DEVICE, which PCI delivers before any
+ * driver can match (pci_device_add() clears match_driver until
+ * pci_bus_add_device()). Holding a device is two steps: driver_override names
+ * the quarantine driver, so no other driver matches, and the quarantine
+ * driver binds. Admitting undoes both and lets the driver core probe again.
+ *
+ * Locking. The bus notifier and the quarantine driver's probe run under
+ * device_lock() and often under pci_rescan_remove_lock; the transitions call
+ * device_release_driver() and device_attach(), which take device_lock(). So
+ * the transitions are serialized by a mutex that those callbacks never take,
+ * and the callbacks read and update the device list under a spinlock.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/device.h>
+#include <linux/list.h>
+#include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/netlink.h>
+#include <linux/pci.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/vgaarb.h>
+
+#include "accel.h"
+#include "compat.h"
+#include "event.h"
+#include "gate.h"
+#include "quarantine.h"
+
+static char *boot_param = "keep";
+module_param_named(boot, boot_param, charp, 0444);
+MODULE_PARM_DESC(boot, "Accelerators bound before load: keep (default) or quarantine");
+
+static bool gate_boot_vga;
+module_param(gate_boot_vga, bool, 0444);
+MODULE_PARM_DESC(gate_boot_vga, "Gate the boot VGA device too (default: leave its console alone)");
+
+static enum tppgate_boot_mode boot_mode;
+
+struct gate_dev {
+	struct list_head node;		/* in gate_devices, by PCI address */
+	struct pci_dev *pdev;		/* referenced */
+	enum tppgate_state state;
+	enum tppgate_reason reason;
+	u64 tpp;
+	u32 flags;
+};
+
+/*
+ * Serializes every transition (sweep, admit, quarantine, teardown). Taken
+ * only in process context holding neither device_lock nor the rescan lock,
+ * because the transitions take both.
+ */
+static DEFINE_MUTEX(gate_mutex);
+
+/*
+ * Protects gate_devices, the fields of every gate_dev on it, and
+ * gate_closing. Never held across anything that sleeps.
+ */
+static DEFINE_SPINLOCK(gate_lock);
+static LIST_HEAD(gate_devices);
+static bool gate_closing;
+
+static u64 address_key(const struct pci_dev *pdev)
+{
+	return ((u64)pci_domain_nr(pdev->bus) << 16) |
+	       (pdev->bus->number << 8) | pdev->devfn;
+}
+
+/* Context: gate_lock held. */
+static struct gate_dev *find(const struct pci_dev *pdev)
+{
+	struct gate_dev *gd;
+
+	list_for_each_entry(gd, &gate_devices, node)
+		if (gd->pdev == pdev)
+			return gd;
+	return NULL;
+}
+
+/* Context: gate_lock held. Keeps the list in PCI address order. */
+static void insert_sorted(struct gate_dev *new)
+{
+	u64 key = address_key(new->pdev);
+	struct gate_dev *gd;
+
+	list_for_each_entry(gd, &gate_devices, node) {
+		if (address_key(gd->pdev) > key) {
+			list_add_tail(&new->node, &gd->node);
+			return;
+		}
+	}
+	list_add_tail(&new->node, &gate_devices);
+}
+
+/* Start tracking @pdev. Return: 0, -EEXIST, -ESHUTDOWN or -ENOMEM. */
+static int track(struct pci_dev *pdev, enum tppgate_state state,
+		 enum tppgate_reason reason, u32 flags)
+{
+	struct gate_dev *gd;
+	int ret = 0;
+
+	gd = kzalloc(sizeof(*gd), GFP_KERNEL);
+	if (!gd)
+		return -ENOMEM;
+	gd->pdev = pci_dev_get(pdev);
+	gd->state = state;
+	gd->reason = reason;
+	gd->flags = flags;
+
+	spin_lock(&gate_lock);
+	if (gate_closing)
+		ret = -ESHUTDOWN;
+	else if (find(pdev))
+		ret = -EEXIST;
+	else
+		insert_sorted(gd);
+	spin_unlock(&gate_lock);
+
+	if (ret) {
+		pci_dev_put(gd->pdev);
+		kfree(gd);
+	}
+	return ret;
+}
+
+static void set_state(struct pci_dev *pdev, enum tppgate_state state,
+		      enum tppgate_reason reason)
+{
+	struct gate_dev *gd;
+
+	spin_lock(&gate_lock);
+	gd = find(pdev);
+	if (gd) {
+		gd->state = state;
+		gd->reason = reason;
+	}
+	spin_unlock(&gate_lock);
+}
+
+static bool is_boot_vga(struct pci_dev *pdev)
+{
+	return pdev == vga_default_device();
+}
+
+/*
+ * Bind the quarantine driver to @pdev, unbinding whatever else holds it.
+ * The override goes first, so nothing else can match once the old driver
+ * is gone. Context: gate_mutex held.
+ */
+static int hold(struct pci_dev *pdev)
+{
+	struct device *dev = &pdev->dev;
+	int ret;
+
+	ret = compat_set_driver_override(pdev, TPPGATE_DRIVER_NAME);
+	if (ret)
+		goto err_claim;
+	if (dev->driver && !tppgate_quarantine_holds(pdev))
+		device_release_driver(dev);
+	ret = device_attach(dev);
+	if (ret < 0)
+		goto err_claim;
+	if (!tppgate_quarantine_holds(pdev)) {
+		ret = -EBUSY;
+		goto err_claim;
+	}
+	return 0;
+
+err_claim:
+	pci_err(pdev, "quarantine driver did not bind (%d)\n", ret);
+	set_state(pdev, TPPGATE_STATE_QUARANTINED, TPPGATE_REASON_CLAIM_FAILED);
+	tppgate_event_device(TPPGATE_EVENT_DEVICE_QUARANTINED, pdev);
+	return ret;
+}
+
+/*
+ * Hand @pdev back to the driver core: no override, quarantine driver gone,
+ * probe again. The caller has already moved the device out of the
+ * quarantined state, so the quarantine driver refuses it from now on.
+ * Context: gate_mutex held.
+ */
+static void release(struct pci_dev *pdev)
+{
+	struct device *dev = &pdev->dev;
+	int ret;
+
+	ret = compat_set_driver_override(pdev, "");
+	if (ret)
+		pci_warn(pdev, "driver_override not cleared (%d)\n", ret);
+	if (tppgate_quarantine_holds(pdev))
+		device_release_driver(dev);
+	ret = device_attach(dev);
+	if (ret < 0)
+		pci_info(pdev, "driver probe after admission failed (%d)\n", ret);
+}
+
+/* Decide and apply the state of an accelerator present at load. */
+static void adopt(struct pci_dev *pdev)
+{
+	if (is_boot_vga(pdev) && !gate_boot_vga) {
+		track(pdev, TPPGATE_STATE_UNMANAGED, TPPGATE_REASON_BOOT_VGA,
+		      TPPGATE_DEVICE_F_BOOT_VGA);
+		return;
+	}
+	if (pdev->dev.driver && boot_mode == TPPGATE_BOOT_KEEP) {
+		track(pdev, TPPGATE_STATE_UNMANAGED_BOUND,
+		      TPPGATE_REASON_BOUND_AT_LOAD, 0);
+		return;
+	}
+	if (track(pdev, TPPGATE_STATE_QUARANTINED,
+		  pdev->dev.driver ? TPPGATE_REASON_BOUND_AT_LOAD :
+				     TPPGATE_REASON_NO_POLICY,
+		  is_boot_vga(pdev) ? TPPGATE_DEVICE_F_BOOT_VGA : 0))
+		return;
+	hold(pdev);
+}
+
+static void sweep(void)
+{
+	struct pci_dev *pdev = NULL;
+
+	mutex_lock(&gate_mutex);
+	for_each_pci_dev(pdev)
+		if (tppgate_accel_match(pdev))
+			adopt(pdev);
+	mutex_unlock(&gate_mutex);
+}
+
+/*
+ * A new device: name the quarantine driver as its override before
+ * pci_bus_add_device() lets any driver match. It binds right after this
+ * notifier returns, synchronously.
+ */
+static void device_added(struct pci_dev *pdev)
+{
+	int ret;
+
+	if (!tppgate_accel_match(pdev))
+		return;
+	ret = track(pdev, TPPGATE_STATE_QUARANTINED, TPPGATE_REASON_NO_POLICY,
+		    TPPGATE_DEVICE_F_HOTPLUG);
+	if (ret == -ESHUTDOWN || ret == -EEXIST)
+		return;
+	/* Even untracked, the override keeps other drivers off (fail closed). */
+	if (compat_set_driver_override(pdev, TPPGATE_DRIVER_NAME)) {
+		pci_err(pdev, "could not quarantine: driver_override not set\n");
+		set_state(pdev, TPPGATE_STATE_QUARANTINED,
+			  TPPGATE_REASON_CLAIM_FAILED);
+	}
+	if (!ret)
+		tppgate_event_device(TPPGATE_EVENT_DEVICE_ADDED, pdev);
+}
+
+static void device_removed(struct pci_dev *pdev)
+{
+	struct gate_dev *gd;
+
+	spin_lock(&gate_lock);
+	gd = find(pdev);
+	spin_unlock(&gate_lock);
+	if (!gd)
+		return;
+
+	tppgate_event_device(TPPGATE_EVENT_DEVICE_REMOVED, pdev);
+
+	spin_lock(&gate_lock);
+	gd = find(pdev);
+	if (gd)
+		list_del(&gd->node);
+	spin_unlock(&gate_lock);
+	if (gd) {
+		pci_dev_put(gd->pdev);
+		kfree(gd);
+	}
+}
+
+static int gate_bus_notify(struct notifier_block *nb, unsigned long action,
+			   void *data)
+{
+	struct pci_dev *pdev = to_pci_dev(data);
+
+	switch (action) {
+	case BUS_NOTIFY_ADD_DEVICE:
+		device_added(pdev);
+		break;
+	case BUS_NOTIFY_DEL_DEVICE:
+		device_removed(pdev);
+		break;
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block gate_nb = {
+	.notifier_call = gate_bus_notify,
+};
+
+/* Return: 0 with *state set, or -errno with an extack message. */
+static int gated_state(struct pci_dev *pdev, enum tppgate_state *state,
+		       struct netlink_ext_ack *extack)
+{
+	struct gate_dev *gd;
+	int ret = 0;
+
+	spin_lock(&gate_lock);
+	gd = find(pdev);
+	if (gate_closing) {
+		NL_SET_ERR_MSG_MOD(extack, "module is unloading");
+		ret = -ESHUTDOWN;
+	} else if (!gd) {
+		NL_SET_ERR_MSG_MOD(extack, "device is not an accelerator");
+		ret = -EOPNOTSUPP;
+	} else if (gd->state == TPPGATE_STATE_UNMANAGED) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "boot VGA device is not gated (gate_boot_vga=0)");
+		ret = -EOPNOTSUPP;
+	} else {
+		*state = gd->state;
+	}
+	spin_unlock(&gate_lock);
+	return ret;
+}
+
+/**
+ * tppgate_gate_admit() - release a quarantined accelerator to its driver
+ * @pdev: the device, referenced by the caller
+ * @extack: where to explain a refusal, or NULL
+ *
+ * Admitting an admitted device does nothing. Admitting an unmanaged-bound
+ * device leaves its driver in place and starts counting it as admitted.
+ *
+ * Context: process context; takes device_lock() through the driver core.
+ * Return: 0; -EOPNOTSUPP if @pdev is not a gated accelerator; -ESHUTDOWN
+ * while the module unloads.
+ */
+int tppgate_gate_admit(struct pci_dev *pdev, struct netlink_ext_ack *extack)
+{
+	enum tppgate_state state;
+	int ret;
+
+	mutex_lock(&gate_mutex);
+	ret = gated_state(pdev, &state, extack);
+	if (ret || state == TPPGATE_STATE_ADMITTED)
+		goto out;
+
+	set_state(pdev, TPPGATE_STATE_ADMITTED, TPPGATE_REASON_MANUAL);
+	if (state == TPPGATE_STATE_QUARANTINED)
+		release(pdev);
+	tppgate_event_device(TPPGATE_EVENT_DEVICE_ADMITTED, pdev);
+out:
+	mutex_unlock(&gate_mutex);
+	return ret;
+}
+
+/**
+ * tppgate_gate_quarantine() - take an accelerator back from its driver
+ * @pdev: the device, referenced by the caller
+ * @extack: where to explain a refusal, or NULL
+ *
+ * The device's driver is unbound (its remove() runs, which for a busy GPU
+ * may take a while) and the quarantine driver binds in its place.
+ *
+ * Context: process context; takes device_lock() through the driver core.
+ * Return: 0; -EOPNOTSUPP if @pdev is not a gated accelerator; -ESHUTDOWN
+ * while the module unloads; -EBUSY or another errno from the driver core if
+ * the quarantine driver could not bind (the device then has no driver).
+ */
+int tppgate_gate_quarantine(struct pci_dev *pdev, struct netlink_ext_ack *extack)
+{
+	enum tppgate_state state;
+	int ret;
+
+	mutex_lock(&gate_mutex);
+	ret = gated_state(pdev, &state, extack);
+	if (ret)
+		goto out;
+	if (state == TPPGATE_STATE_QUARANTINED && tppgate_quarantine_holds(pdev))
+		goto out;
+
+	set_state(pdev, TPPGATE_STATE_QUARANTINED, TPPGATE_REASON_MANUAL);
+	ret = hold(pdev);
+	if (ret)
+		NL_SET_ERR_MSG_MOD(extack, "quarantine driver could not bind");
+out:
+	mutex_unlock(&gate_mutex);
+	return ret;
+}
+
+static void fill_info(const struct gate_dev *gd, struct tppgate_dev_info *info)
+{
+	info->state = gd->state;
+	info->reason = gd->reason;
+	info->tpp = gd->tpp;
+	info->flags = gd->flags;
+	if (tppgate_quarantine_holds(gd->pdev))
+		info->flags |= TPPGATE_DEVICE_F_HELD;
+}
+
+/**
+ * tppgate_gate_get() - what the gate knows of one device
+ * @pdev: the device
+ * @info: filled in on success
+ *
+ * Context: any context that may take a spinlock.
+ * Return: 0, or -ENOENT if the gate does not track @pdev.
+ */
+int tppgate_gate_get(struct pci_dev *pdev, struct tppgate_dev_info *info)
+{
+	struct gate_dev *gd;
+	int ret = -ENOENT;
+
+	spin_lock(&gate_lock);
+	gd = find(pdev);
+	if (gd) {
+		fill_info(gd, info);
+		ret = 0;
+	}
+	spin_unlock(&gate_lock);
+	return ret;
+}
+
+/**
+ * tppgate_gate_get_nth() - walk the tracked devices in PCI address order
+ * @idx: position in the list
+ * @info: filled in when a device is returned
+ *
+ * Devices added or removed between calls shift the positions; a dump that
+ * races with hotplug may miss or repeat one device, as netlink dumps do.
+ *
+ * Return: the device, referenced (release with pci_dev_put()), or NULL past
+ * the end.
+ */
+struct pci_dev *tppgate_gate_get_nth(unsigned long idx,
+				     struct tppgate_dev_info *info)
+{
+	struct pci_dev *pdev = NULL;
+	struct gate_dev *gd;
+
+	spin_lock(&gate_lock);
+	list_for_each_entry(gd, &gate_devices, node) {
+		if (idx--)
+			continue;
+		fill_info(gd, info);
+		pdev = pci_dev_get(gd->pdev);
+		break;
+	}
+	spin_unlock(&gate_lock);
+	return pdev;
+}
+
+/**
+ * tppgate_gate_counts() - count the tracked devices per state
+ * @counts: filled in
+ */
+void tppgate_gate_counts(struct tppgate_counts *counts)
+{
+	struct gate_dev *gd;
+
+	memset(counts, 0, sizeof(*counts));
+	spin_lock(&gate_lock);
+	list_for_each_entry(gd, &gate_devices, node)
+		counts->n[gd->state]++;
+	spin_unlock(&gate_lock);
+}
+
+/**
+ * tppgate_gate_boot_mode() - the boot= parameter
+ *
+ * Return: what the module did at load with accelerators already bound.
+ */
+enum tppgate_boot_mode tppgate_gate_boot_mode(void)
+{
+	return boot_mode;
+}
+
+/**
+ * tppgate_gate_boot_vga_gated() - the gate_boot_vga= parameter
+ *
+ * Return: true if the boot VGA device is gated like any other.
+ */
+bool tppgate_gate_boot_vga_gated(void)
+{
+	return gate_boot_vga;
+}
+
+/**
+ * tppgate_gate_should_hold() - may the quarantine driver bind @pdev?
+ * @pdev: the device being probed
+ *
+ * Context: called from probe, under device_lock().
+ * Return: true if the gate tracks @pdev and wants it quarantined.
+ */
+bool tppgate_gate_should_hold(struct pci_dev *pdev)
+{
+	struct gate_dev *gd;
+	bool hold;
+
+	spin_lock(&gate_lock);
+	gd = find(pdev);
+	hold = gd && gd->state == TPPGATE_STATE_QUARANTINED;
+	spin_unlock(&gate_lock);
+	return hold;
+}
+
+static int parse_boot_mode(void)
+{
+	if (sysfs_streq(boot_param, "keep"))
+		boot_mode = TPPGATE_BOOT_KEEP;
+	else if (sysfs_streq(boot_param, "quarantine"))
+		boot_mode = TPPGATE_BOOT_QUARANTINE;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+/**
+ * tppgate_gate_init() - start gating: catch new devices, then sweep
+ *
+ * The notifier goes first so that no device slips between the sweep and
+ * the notifier; track() ignores a device seen by both.
+ *
+ * Return: 0; -EINVAL for a bad boot= parameter; an errno from
+ * bus_register_notifier().
+ */
+int tppgate_gate_init(void)
+{
+	int ret;
+
+	ret = parse_boot_mode();
+	if (ret) {
+		pr_err("boot=%s: expected keep or quarantine\n", boot_param);
+		return ret;
+	}
+	ret = bus_register_notifier(&pci_bus_type, &gate_nb);
+	if (ret)
+		return ret;
+	sweep();
+	return 0;
+}
+
+/* The next device that the quarantine driver holds, referenced, or NULL. */
+static struct pci_dev *next_held(void)
+{
+	struct pci_dev *pdev = NULL;
+	struct gate_dev *gd;
+
+	spin_lock(&gate_lock);
+	list_for_each_entry(gd, &gate_devices, node) {
+		if (gd->state == TPPGATE_STATE_QUARANTINED) {
+			gd->state = TPPGATE_STATE_UNMANAGED;
+			gd->reason = TPPGATE_REASON_NONE;
+			pdev = pci_dev_get(gd->pdev);
+			break;
+		}
+	}
+	spin_unlock(&gate_lock);
+	return pdev;
+}
+
+/**
+ * tppgate_gate_uninit() - stop gating and give every held device back
+ *
+ * Held devices go back to the driver core, which probes their real drivers;
+ * admitted and unmanaged devices keep what they have.
+ */
+void tppgate_gate_uninit(void)
+{
+	struct gate_dev *gd, *tmp;
+	struct pci_dev *pdev;
+	LIST_HEAD(list);
+
+	mutex_lock(&gate_mutex);
+	spin_lock(&gate_lock);
+	gate_closing = true;
+	spin_unlock(&gate_lock);
+
+	while ((pdev = next_held()) != NULL) {
+		release(pdev);
+		tppgate_event_device(TPPGATE_EVENT_DEVICE_RELEASED, pdev);
+		pci_dev_put(pdev);
+	}
+	mutex_unlock(&gate_mutex);
+
+	bus_unregister_notifier(&pci_bus_type, &gate_nb);
+
+	spin_lock(&gate_lock);
+	list_splice_init(&gate_devices, &list);
+	spin_unlock(&gate_lock);
+	list_for_each_entry_safe(gd, tmp, &list, node) {
+		pci_dev_put(gd->pdev);
+		kfree(gd);
+	}
+}
