@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# tppgate: the kernel module, its userspace and its tests.
+#
+#   make              build the module for KDIR and the userspace tools
+#   make check        every test: host unit tests, fuzzers, static checks,
+#                     and the module booted in QEMU on each Debian kernel
+#   make demo         boot the QEMU demo (4 edu accelerators, one admitted)
+#   make install      install the module (for KDIR) and the tools
+#   make style        checkpatch --strict and sparse on driver/
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+PREFIX ?= /usr/local
+BUILD := $(CURDIR)/build
+RESULTS := $(BUILD)/results
+
+all: module userspace
+
+module:
+	@test -f $(KDIR)/Makefile || { \
+		echo "no kernel build tree at KDIR=$(KDIR)"; \
+		echo "install linux-headers-$$(uname -r) or pass KDIR=/usr/src/linux-headers-VERSION"; \
+		exit 1; } >&2
+	$(MAKE) -C driver KDIR=$(KDIR)
+
+userspace:
+	$(MAKE) -C userspace O=$(BUILD)/userspace
+
+# Installs the Debian packages the build and the tests need (idempotent).
+deps:
+	@if [ "$$(id -u)" = 0 ]; then scripts/install-deps; \
+	else echo "make deps: not root, assuming dependencies are installed" >&2; fi
+
+check: deps
+	@rm -rf $(RESULTS); mkdir -p $(RESULTS)
+	@status=0; \
+	$(MAKE) -s userspace || status=1; \
+	$(MAKE) -s -C userspace check O=$(BUILD)/userspace || status=1; \
+	$(MAKE) -s -C userspace fuzz O=$(BUILD)/userspace || status=1; \
+	tests/static/run || status=1; \
+	tests/vm/run || status=1; \
+	tests/summarize $(RESULTS) || status=1; \
+	exit $$status
+
+demo: deps userspace
+	tests/vm/demo
+
+style:
+	tests/static/run
+
+install: module userspace
+	$(MAKE) -C driver KDIR=$(KDIR) install
+	install -D -m 0755 $(BUILD)/userspace/tppctl $(DESTDIR)$(PREFIX)/sbin/tppctl
+	install -D -m 0644 userspace/man/tppctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/tppctl.8
+	install -D -m 0644 uapi/linux/tppgate.h $(DESTDIR)$(PREFIX)/include/linux/tppgate.h
+
+clean:
+	rm -rf $(BUILD)
+	-$(MAKE) -C driver KDIR=$(KDIR) clean 2>/dev/null
+
+.PHONY: all module userspace deps check demo style install clean
