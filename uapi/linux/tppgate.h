@@ -60,17 +60,101 @@
  *       TPPGATE_STATUS_A_N_ADMITTED:      NLA_U32
  *       TPPGATE_STATUS_A_N_UNMANAGED_BOUND: NLA_U32
  *       TPPGATE_STATUS_A_N_UNMANAGED:     NLA_U32
+ *       TPPGATE_STATUS_A_N_OVER_CAP:      NLA_U32
+ *       TPPGATE_STATUS_A_ADMITTED_TPP:    NLA_U64, TPP of admitted and
+ *                                         over-cap devices
+ *       TPPGATE_STATUS_A_NODE_CAP:        NLA_U64, the cap in force now
+ *                                         (absent: no cap)
+ *       TPPGATE_STATUS_A_POLICY_SERIAL:   NLA_U64 (absent: no policy)
  *
  * TPPGATE_CMD_EVENT (multicast only, group "events")
  * -----------------
- *   Sent once per change of a device's state.
- *     TPPGATE_A_EVENT:  NLA_U32, enum tppgate_event
- *     TPPGATE_A_DEVICE: NLA_NESTED, the device after the change, as in
- *                       DEVICE_GET
+ *   Sent once per change of a device's state, and when a policy is loaded
+ *   or lapses.
+ *     TPPGATE_A_EVENT:       NLA_U32, enum tppgate_event
+ *     TPPGATE_A_DEVICE:      NLA_NESTED, the device after the change, as in
+ *                            DEVICE_GET (device events)
+ *     TPPGATE_A_POLICY_INFO: NLA_NESTED, as in POLICY_GET (policy events)
+ *
+ * TPPGATE_CMD_POLICY_SET (CAP_NET_ADMIN and CAP_SYS_ADMIN)
+ * ----------------------
+ *   Load a signed policy. The signature is checked before anything in the
+ *   blob is parsed; then the blob is parsed strictly, then checked against
+ *   the policy in force and the clock. Only a policy that passes everything
+ *   replaces the one in force; every device is then re-evaluated.
+ *     TPPGATE_A_POLICY:    NLA_BINARY, the policy blob (see "Policy blob"),
+ *                          at most TPPGATE_POLICY_MAX bytes
+ *     TPPGATE_A_SIGNATURE: NLA_BINARY, detached PKCS#7 (CMS) signature of
+ *                          the exact blob bytes, DER, at most
+ *                          TPPGATE_SIGNATURE_MAX bytes
+ *   Reply: TPPGATE_A_POLICY_INFO as in POLICY_GET, with the phase timings.
+ *   Errors (the policy in force and every device are left as they were):
+ *     -EPERM       caller lacks CAP_NET_ADMIN or CAP_SYS_ADMIN
+ *     -EINVAL      a required attribute is missing or malformed (the extended
+ *                  ack points at the attribute, inside the blob if there)
+ *     -E2BIG       blob over TPPGATE_POLICY_MAX, or more than
+ *                  TPPGATE_CATALOG_MAX catalog entries
+ *     -EBADMSG     the signature is not a detached PKCS#7 message
+ *     -EKEYREJECTED the signature does not match the blob
+ *     -ENOKEY      signed by a key that the module does not trust
+ *     -ESTALE      serial not greater than the one in force (rollback)
+ *     -EKEYEXPIRED now is after not-after
+ *     -EAGAIN      now is before not-before (not yet valid)
+ *     -EACCES      the policy is bound to another host
+ *     -EPROTONOSUPPORT unknown format version
+ *
+ * TPPGATE_CMD_POLICY_GET
+ * ----------------------
+ *   Request: no attributes. Unprivileged. -ENOENT if no policy was loaded.
+ *   Reply:
+ *     TPPGATE_A_POLICY_INFO: NLA_NESTED, enum tppgate_policy_attr: every
+ *       field of the policy in force that is not a table (FORMAT through
+ *       DEFAULT_ACTION), plus the TPPGATE_POLICY_A_INFO_* attributes.
+ *
+ * Policy blob
+ * -----------
+ *   A policy is a stream of netlink attributes (struct nlattr, no message
+ *   header), enum tppgate_policy_attr, in host byte order (little-endian on
+ *   every architecture tppgate supports). The same bytes are the file that
+ *   is signed and the payload of POLICY_SET. Unknown attributes, duplicate
+ *   table entries and out-of-range values are rejected.
+ *     FORMAT          NLA_U32   TPPGATE_POLICY_FORMAT            required
+ *     SERIAL          NLA_U64   >= 1, strictly increasing         required
+ *     ISSUER          string    1..TPPGATE_ISSUER_MAX bytes       required
+ *     NOT_BEFORE      NLA_U64   UTC seconds                       required
+ *     NOT_AFTER       NLA_U64   UTC seconds, > NOT_BEFORE         required
+ *     REGION          string    ISO 3166-1 alpha-2, upper case    required
+ *     TIER            NLA_U8    1..3; tier 3 admits only exempt   required
+ *     HOST            NLA_NESTED enum tppgate_host_attr: KIND (NLA_U32,
+ *                               enum tppgate_host_kind) and HASH (32
+ *                               bytes, SHA-256)                   optional
+ *     NODE_CAP        NLA_U64   TPP this host may enable; absent: no cap
+ *     CLUSTER_ID      string    1..TPPGATE_CLUSTER_ID_MAX bytes   optional
+ *     CLUSTER_CAP     NLA_U64   TPP for the whole cluster         optional
+ *     GRANT_REQUIRED  NLA_U8    0 or 1 (default 0)                optional
+ *     OFFLINE_GRACE   NLA_U32   seconds (default 0)               optional
+ *     OFFLINE_CAP     NLA_U64   TPP kept when offline (default 0) optional
+ *     REVOKE_MODE     NLA_U32   enum tppgate_revoke_mode (default
+ *                               TPPGATE_REVOKE_DEADLINE)          optional
+ *     REVOKE_DEADLINE NLA_U32   seconds, <= TPPGATE_REVOKE_DEADLINE_MAX
+ *                               (default 0: at once)              optional
+ *     CLASSES         binary    __u16 class codes (base << 8 | sub) that
+ *                               are accelerators besides the built-in
+ *                               ones, at most TPPGATE_CLASSES_MAX  optional
+ *     DEFAULT_ACTION  NLA_U32   enum tppgate_action for devices not in
+ *                               the catalog (default deny)        optional
+ *     CATALOG         binary    struct tppgate_catalog_entry[],
+ *                               at most TPPGATE_CATALOG_MAX       optional
+ *     CATALOG_SUBSYS  binary    struct tppgate_catalog_subsys[], indexes
+ *                               strictly increasing               optional
+ *     CATALOG_NAMES   binary    one NUL-terminated name per catalog entry,
+ *                               each < TPPGATE_NAME_MAX bytes      optional
  */
 
 #ifndef _UAPI_LINUX_TPPGATE_H
 #define _UAPI_LINUX_TPPGATE_H
+
+#include <linux/types.h>
 
 #define TPPGATE_GENL_NAME		"tppgate"
 #define TPPGATE_GENL_VERSION		1
@@ -82,6 +166,18 @@
 /* Longest BDF string, "dddddddd:bb:dd.f", without the terminating NUL. */
 #define TPPGATE_BDF_MAX			16
 
+/* Policy bounds. */
+#define TPPGATE_POLICY_FORMAT		1
+#define TPPGATE_POLICY_MAX		(60 * 1024)
+#define TPPGATE_SIGNATURE_MAX		(8 * 1024)
+#define TPPGATE_CATALOG_MAX		4096
+#define TPPGATE_CLASSES_MAX		16
+#define TPPGATE_ISSUER_MAX		128
+#define TPPGATE_CLUSTER_ID_MAX		64
+#define TPPGATE_NAME_MAX		64
+#define TPPGATE_REVOKE_DEADLINE_MAX	(7 * 24 * 3600)
+#define TPPGATE_SHA256_LEN		32
+
 enum tppgate_cmd {
 	TPPGATE_CMD_UNSPEC,
 	TPPGATE_CMD_DEVICE_GET,
@@ -89,6 +185,8 @@ enum tppgate_cmd {
 	TPPGATE_CMD_DEVICE_QUARANTINE,
 	TPPGATE_CMD_STATUS_GET,
 	TPPGATE_CMD_EVENT,
+	TPPGATE_CMD_POLICY_SET,
+	TPPGATE_CMD_POLICY_GET,
 	__TPPGATE_CMD_MAX
 };
 
@@ -99,6 +197,9 @@ enum tppgate_attr {
 	TPPGATE_A_DEVICE,
 	TPPGATE_A_STATUS,
 	TPPGATE_A_EVENT,
+	TPPGATE_A_POLICY,
+	TPPGATE_A_SIGNATURE,
+	TPPGATE_A_POLICY_INFO,
 	__TPPGATE_A_MAX
 };
 
@@ -132,6 +233,11 @@ enum tppgate_status_attr {
 	TPPGATE_STATUS_A_N_ADMITTED,
 	TPPGATE_STATUS_A_N_UNMANAGED_BOUND,
 	TPPGATE_STATUS_A_N_UNMANAGED,
+	TPPGATE_STATUS_A_N_OVER_CAP,
+	TPPGATE_STATUS_A_ADMITTED_TPP,
+	TPPGATE_STATUS_A_NODE_CAP,
+	TPPGATE_STATUS_A_POLICY_SERIAL,
+	TPPGATE_STATUS_A_PAD,
 	__TPPGATE_STATUS_A_MAX
 };
 
@@ -146,12 +252,16 @@ enum tppgate_status_attr {
  *	module loaded with boot=keep; left running, not counted as admitted.
  * @TPPGATE_STATE_UNMANAGED: not gated at all (the boot VGA device, unless
  *	the gate_boot_vga parameter is set).
+ * @TPPGATE_STATE_OVER_CAP: admitted, but the policy in force no longer
+ *	allows it; quarantined when the revoke deadline passes (revoke mode
+ *	deadline) or left running (revoke mode never).
  */
 enum tppgate_state {
 	TPPGATE_STATE_QUARANTINED,
 	TPPGATE_STATE_ADMITTED,
 	TPPGATE_STATE_UNMANAGED_BOUND,
 	TPPGATE_STATE_UNMANAGED,
+	TPPGATE_STATE_OVER_CAP,
 	__TPPGATE_STATE_MAX
 };
 
@@ -166,6 +276,13 @@ enum tppgate_state {
  * @TPPGATE_REASON_BOUND_AT_LOAD: bound before the module loaded (boot=keep).
  * @TPPGATE_REASON_CLAIM_FAILED: the quarantine driver could not bind; the
  *	device is still not enabled by anyone, but is not held either.
+ * @TPPGATE_REASON_POLICY: admitted by the policy, counted against the cap.
+ * @TPPGATE_REASON_EXEMPT: admitted by the policy as exempt (0 TPP).
+ * @TPPGATE_REASON_DENIED: the catalog (or tier 3) denies it.
+ * @TPPGATE_REASON_UNKNOWN_DEVICE: not in the catalog; the default action
+ *	denies it.
+ * @TPPGATE_REASON_OVER_CAP: admitting it would exceed the cap.
+ * @TPPGATE_REASON_EXPIRED: the policy in force has expired.
  */
 enum tppgate_reason {
 	TPPGATE_REASON_NONE,
@@ -174,6 +291,12 @@ enum tppgate_reason {
 	TPPGATE_REASON_BOOT_VGA,
 	TPPGATE_REASON_BOUND_AT_LOAD,
 	TPPGATE_REASON_CLAIM_FAILED,
+	TPPGATE_REASON_POLICY,
+	TPPGATE_REASON_EXEMPT,
+	TPPGATE_REASON_DENIED,
+	TPPGATE_REASON_UNKNOWN_DEVICE,
+	TPPGATE_REASON_OVER_CAP,
+	TPPGATE_REASON_EXPIRED,
 	__TPPGATE_REASON_MAX
 };
 
@@ -197,10 +320,17 @@ enum tppgate_device_flags {
 /**
  * enum tppgate_status_flags - module-wide facts
  * @TPPGATE_STATUS_F_GATE_BOOT_VGA: the boot VGA device is gated too.
+ * @TPPGATE_STATUS_F_MANUAL: manual=1: DEVICE_ADMIT and DEVICE_QUARANTINE
+ *	are allowed (an explicit override of the policy, logged).
+ * @TPPGATE_STATUS_F_POLICY_EXPIRED: the policy in force has expired.
  */
 enum tppgate_status_flags {
 	TPPGATE_STATUS_F_GATE_BOOT_VGA = 1U << 0,
-	__TPPGATE_STATUS_F_ALL = TPPGATE_STATUS_F_GATE_BOOT_VGA
+	TPPGATE_STATUS_F_MANUAL = 1U << 1,
+	TPPGATE_STATUS_F_POLICY_EXPIRED = 1U << 2,
+	__TPPGATE_STATUS_F_ALL = TPPGATE_STATUS_F_GATE_BOOT_VGA |
+				 TPPGATE_STATUS_F_MANUAL |
+				 TPPGATE_STATUS_F_POLICY_EXPIRED
 };
 
 /**
@@ -221,6 +351,9 @@ enum tppgate_boot_mode {
  * @TPPGATE_EVENT_DEVICE_ADMITTED: released to its real driver.
  * @TPPGATE_EVENT_DEVICE_RELEASED: let go because the module is unloading.
  * @TPPGATE_EVENT_DEVICE_REMOVED: the device left the bus.
+ * @TPPGATE_EVENT_DEVICE_OVER_CAP: an admitted device is now over the cap.
+ * @TPPGATE_EVENT_POLICY_LOADED: a new policy is in force.
+ * @TPPGATE_EVENT_POLICY_EXPIRED: the policy in force passed its not-after.
  */
 enum tppgate_event {
 	TPPGATE_EVENT_UNSPEC,
@@ -229,9 +362,158 @@ enum tppgate_event {
 	TPPGATE_EVENT_DEVICE_ADMITTED,
 	TPPGATE_EVENT_DEVICE_RELEASED,
 	TPPGATE_EVENT_DEVICE_REMOVED,
+	TPPGATE_EVENT_DEVICE_OVER_CAP,
+	TPPGATE_EVENT_POLICY_LOADED,
+	TPPGATE_EVENT_POLICY_EXPIRED,
 	__TPPGATE_EVENT_MAX
 };
 
 #define TPPGATE_EVENT_MAX (__TPPGATE_EVENT_MAX - 1)
+
+enum tppgate_policy_attr {
+	TPPGATE_POLICY_A_UNSPEC,
+	TPPGATE_POLICY_A_FORMAT,
+	TPPGATE_POLICY_A_SERIAL,
+	TPPGATE_POLICY_A_ISSUER,
+	TPPGATE_POLICY_A_NOT_BEFORE,
+	TPPGATE_POLICY_A_NOT_AFTER,
+	TPPGATE_POLICY_A_REGION,
+	TPPGATE_POLICY_A_TIER,
+	TPPGATE_POLICY_A_HOST,
+	TPPGATE_POLICY_A_NODE_CAP,
+	TPPGATE_POLICY_A_CLUSTER_ID,
+	TPPGATE_POLICY_A_CLUSTER_CAP,
+	TPPGATE_POLICY_A_GRANT_REQUIRED,
+	TPPGATE_POLICY_A_OFFLINE_GRACE,
+	TPPGATE_POLICY_A_OFFLINE_CAP,
+	TPPGATE_POLICY_A_REVOKE_MODE,
+	TPPGATE_POLICY_A_REVOKE_DEADLINE,
+	TPPGATE_POLICY_A_CLASSES,
+	TPPGATE_POLICY_A_DEFAULT_ACTION,
+	TPPGATE_POLICY_A_CATALOG,
+	TPPGATE_POLICY_A_CATALOG_SUBSYS,
+	TPPGATE_POLICY_A_CATALOG_NAMES,
+	TPPGATE_POLICY_A_PAD,
+	/*
+	 * Only in TPPGATE_A_POLICY_INFO, never in a blob (rejected there).
+	 * N_ENTRIES: NLA_U32 catalog size; SHA256: 32 bytes, of the blob;
+	 * LOADED_AT: NLA_U64 UTC seconds; VERIFY_NS, PARSE_NS, APPLY_NS:
+	 * NLA_U64, how long each phase of the load took; EXPIRED: NLA_U8.
+	 */
+	TPPGATE_POLICY_A_INFO_N_ENTRIES,
+	TPPGATE_POLICY_A_INFO_SHA256,
+	TPPGATE_POLICY_A_INFO_LOADED_AT,
+	TPPGATE_POLICY_A_INFO_VERIFY_NS,
+	TPPGATE_POLICY_A_INFO_PARSE_NS,
+	TPPGATE_POLICY_A_INFO_APPLY_NS,
+	TPPGATE_POLICY_A_INFO_EXPIRED,
+	__TPPGATE_POLICY_A_MAX
+};
+
+#define TPPGATE_POLICY_A_MAX (__TPPGATE_POLICY_A_MAX - 1)
+
+enum tppgate_host_attr {
+	TPPGATE_HOST_A_UNSPEC,
+	TPPGATE_HOST_A_KIND,
+	TPPGATE_HOST_A_HASH,
+	__TPPGATE_HOST_A_MAX
+};
+
+#define TPPGATE_HOST_A_MAX (__TPPGATE_HOST_A_MAX - 1)
+
+/**
+ * enum tppgate_host_kind - what a host binding hashes
+ * @TPPGATE_HOST_DMI_UUID: SHA-256 of the DMI product UUID as the kernel
+ *	reports it (/sys/class/dmi/id/product_uuid, lower case, no newline);
+ *	the module computes it itself.
+ * @TPPGATE_HOST_MACHINE_ID: SHA-256 of /etc/machine-id (32 hex digits, no
+ *	newline); the module compares it with its host_id= parameter, which
+ *	the init system sets at load.
+ */
+enum tppgate_host_kind {
+	TPPGATE_HOST_DMI_UUID,
+	TPPGATE_HOST_MACHINE_ID,
+	__TPPGATE_HOST_KIND_MAX
+};
+
+#define TPPGATE_HOST_KIND_MAX (__TPPGATE_HOST_KIND_MAX - 1)
+
+/**
+ * enum tppgate_action - what the catalog says of a device
+ * @TPPGATE_ACTION_DENY: never admitted.
+ * @TPPGATE_ACTION_COUNT: admitted while its TPP fits under the cap.
+ * @TPPGATE_ACTION_EXEMPT: admitted with 0 TPP (below the control
+ *	thresholds), in every tier.
+ */
+enum tppgate_action {
+	TPPGATE_ACTION_DENY,
+	TPPGATE_ACTION_COUNT,
+	TPPGATE_ACTION_EXEMPT,
+	__TPPGATE_ACTION_MAX
+};
+
+#define TPPGATE_ACTION_MAX (__TPPGATE_ACTION_MAX - 1)
+
+/**
+ * enum tppgate_revoke_mode - what happens to devices over the cap
+ * @TPPGATE_REVOKE_NEVER: they keep running; nothing new is admitted.
+ * @TPPGATE_REVOKE_DEADLINE: they are quarantined REVOKE_DEADLINE seconds
+ *	after they went over the cap, in reverse admission order.
+ */
+enum tppgate_revoke_mode {
+	TPPGATE_REVOKE_NEVER,
+	TPPGATE_REVOKE_DEADLINE,
+	__TPPGATE_REVOKE_MAX
+};
+
+#define TPPGATE_REVOKE_MAX (__TPPGATE_REVOKE_MAX - 1)
+
+/**
+ * struct tppgate_catalog_entry - one accelerator model (12 bytes)
+ * @vendor: PCI vendor id
+ * @device: PCI device id
+ * @tpp: Total Processing Performance of one device
+ * @pd: performance density times 100 (0: unknown)
+ * @action: enum tppgate_action
+ * @flags: reserved, must be 0
+ *
+ * When two entries match a device, one with subsystem ids (see struct
+ * tppgate_catalog_subsys) wins over one without; otherwise the first wins.
+ */
+struct tppgate_catalog_entry {
+	__u16 vendor;
+	__u16 device;
+	__u32 tpp;
+	__u16 pd;
+	__u8 action;
+	__u8 flags;
+};
+
+/**
+ * struct tppgate_catalog_subsys - restrict a catalog entry to a subsystem
+ * @index: the catalog entry it restricts
+ * @subsystem_vendor: PCI subsystem vendor id
+ * @subsystem_device: PCI subsystem device id
+ */
+struct tppgate_catalog_subsys {
+	__u32 index;
+	__u16 subsystem_vendor;
+	__u16 subsystem_device;
+};
+
+/*
+ * Signed policy file (.tpp): the blob, then the DER signature, then this
+ * trailer, which ends the file (like an appended module signature).
+ * Lengths are big-endian.
+ */
+#define TPPGATE_FILE_MAGIC "~tppgate signed policy~\n"
+
+struct tppgate_file_trailer {
+	__u32 blob_len;		/* big-endian */
+	__u32 sig_len;		/* big-endian */
+	__u8 version;		/* 1 */
+	__u8 reserved[7];	/* 0 */
+	char magic[24];		/* TPPGATE_FILE_MAGIC, without its NUL */
+};
 
 #endif /* _UAPI_LINUX_TPPGATE_H */
