@@ -14,9 +14,27 @@ PREFIX ?= /usr/local
 BUILD := $(CURDIR)/build
 RESULTS := $(BUILD)/results
 
+# Who may sign policies: PEM certificate(s) embedded in the module. By
+# default a development key pair, generated here once and never committed.
+DEV_KEY := $(BUILD)/keys/signing.key
+DEV_CERT := $(BUILD)/keys/signing.crt
+TPPGATE_CERTS ?= $(DEV_CERT)
+export TPPGATE_CERTS
+
 all: module userspace
 
-module:
+keys: $(DEV_CERT)
+
+$(DEV_CERT):
+	@mkdir -p $(dir $@)
+	openssl req -new -x509 -newkey rsa:3072 -nodes -sha256 -days 3650 \
+		-subj "/CN=tppgate development policy signer/" \
+		-addext keyUsage=digitalSignature \
+		-keyout $(DEV_KEY) -out $@ 2>/dev/null
+	@chmod 600 $(DEV_KEY)
+	@echo "tppgate: development signing key in $(dir $@) (not for production)"
+
+module: $(if $(filter $(DEV_CERT),$(TPPGATE_CERTS)),$(DEV_CERT))
 	@test -f $(KDIR)/Makefile || { \
 		echo "no kernel build tree at KDIR=$(KDIR)"; \
 		echo "install linux-headers-$$(uname -r) or pass KDIR=/usr/src/linux-headers-VERSION"; \
@@ -37,12 +55,13 @@ check: deps
 	$(MAKE) -s userspace || status=1; \
 	$(MAKE) -s -C userspace check O=$(BUILD)/userspace || status=1; \
 	$(MAKE) -s -C userspace fuzz O=$(BUILD)/userspace || status=1; \
+	$(MAKE) -s keys || status=1; \
 	tests/static/run || status=1; \
 	tests/vm/run || status=1; \
 	tests/summarize $(RESULTS) || status=1; \
 	exit $$status
 
-demo: deps userspace
+demo: deps userspace keys
 	tests/vm/demo
 
 style:
@@ -58,4 +77,4 @@ clean:
 	rm -rf $(BUILD)
 	-$(MAKE) -C driver KDIR=$(KDIR) clean 2>/dev/null
 
-.PHONY: all module userspace deps check demo style install clean
+.PHONY: all keys module userspace deps check demo style install clean

@@ -23,6 +23,9 @@ static const char * const event_names[] = {
 	[TPPGATE_EVENT_DEVICE_ADMITTED] = "admitted",
 	[TPPGATE_EVENT_DEVICE_RELEASED] = "released",
 	[TPPGATE_EVENT_DEVICE_REMOVED] = "removed",
+	[TPPGATE_EVENT_DEVICE_OVER_CAP] = "over-cap",
+	[TPPGATE_EVENT_POLICY_LOADED] = "policy-loaded",
+	[TPPGATE_EVENT_POLICY_EXPIRED] = "policy-expired",
 };
 
 static const char * const state_names[] = {
@@ -30,6 +33,7 @@ static const char * const state_names[] = {
 	[TPPGATE_STATE_ADMITTED] = "admitted",
 	[TPPGATE_STATE_UNMANAGED_BOUND] = "unmanaged-bound",
 	[TPPGATE_STATE_UNMANAGED] = "unmanaged",
+	[TPPGATE_STATE_OVER_CAP] = "over-cap",
 };
 
 static const char * const reason_names[] = {
@@ -39,6 +43,12 @@ static const char * const reason_names[] = {
 	[TPPGATE_REASON_BOOT_VGA] = "boot-vga",
 	[TPPGATE_REASON_BOUND_AT_LOAD] = "bound-at-load",
 	[TPPGATE_REASON_CLAIM_FAILED] = "claim-failed",
+	[TPPGATE_REASON_POLICY] = "policy",
+	[TPPGATE_REASON_EXEMPT] = "exempt",
+	[TPPGATE_REASON_DENIED] = "denied",
+	[TPPGATE_REASON_UNKNOWN_DEVICE] = "unknown-device",
+	[TPPGATE_REASON_OVER_CAP] = "over-cap",
+	[TPPGATE_REASON_EXPIRED] = "expired",
 };
 
 static_assert(ARRAY_SIZE(event_names) == __TPPGATE_EVENT_MAX);
@@ -120,5 +130,19 @@ void tppgate_event_device(enum tppgate_event event, struct pci_dev *pdev)
 		pr_info("%s: %s: %s (%s)\n", pci_name(pdev),
 			tppgate_event_name(event), tppgate_state_name(dev.state),
 			tppgate_reason_name(dev.reason));
+	blocking_notifier_call_chain(&event_chain, event, &info);
+}
+
+/**
+ * tppgate_event_policy() - announce a change of the policy in force
+ * @event: TPPGATE_EVENT_POLICY_LOADED or TPPGATE_EVENT_POLICY_EXPIRED
+ *
+ * Context: process context; may sleep.
+ */
+void tppgate_event_policy(enum tppgate_event event)
+{
+	struct tppgate_event_info info = { .event = event };
+
+	pr_info("%s\n", tppgate_event_name(event));
 	blocking_notifier_call_chain(&event_chain, event, &info);
 }

@@ -10,7 +10,8 @@ struct pci_dev;
 /**
  * struct tppgate_event_info - what a listener on the event chain receives
  * @event: what changed
- * @pdev: the device; referenced for the duration of the call
+ * @pdev: the device, referenced for the duration of the call; NULL for
+ *	policy events
  */
 struct tppgate_event_info {
 	enum tppgate_event event;
@@ -20,6 +21,7 @@ struct tppgate_event_info {
 int tppgate_event_register(struct notifier_block *nb);
 void tppgate_event_unregister(struct notifier_block *nb);
 void tppgate_event_device(enum tppgate_event event, struct pci_dev *pdev);
+void tppgate_event_policy(enum tppgate_event event);
 const char *tppgate_event_name(enum tppgate_event event);
 const char *tppgate_state_name(enum tppgate_state state);
 const char *tppgate_reason_name(enum tppgate_reason reason);

@@ -28,11 +28,14 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/vgaarb.h>
+#include <linux/workqueue.h>
 
 #include "accel.h"
 #include "compat.h"
+#include "decide.h"
 #include "event.h"
 #include "gate.h"
+#include "policy.h"
 #include "quarantine.h"
 
 static char *boot_param = "keep";
@@ -43,6 +46,10 @@ static bool gate_boot_vga;
 module_param(gate_boot_vga, bool, 0444);
 MODULE_PARM_DESC(gate_boot_vga, "Gate the boot VGA device too (default: leave its console alone)");
 
+static bool manual;
+module_param(manual, bool, 0444);
+MODULE_PARM_DESC(manual, "Allow DEVICE_ADMIT/DEVICE_QUARANTINE by hand, overriding the policy (logged)");
+
 static enum tppgate_boot_mode boot_mode;
 
 struct gate_dev {
@@ -51,6 +58,8 @@ struct gate_dev {
 	enum tppgate_state state;
 	enum tppgate_reason reason;
 	u64 tpp;
+	u64 seq;			/* admission order */
+	unsigned long over_cap_at;	/* jiffies, while over-cap */
 	u32 flags;
 };
 
@@ -68,6 +77,42 @@ static DEFINE_MUTEX(gate_mutex);
 static DEFINE_SPINLOCK(gate_lock);
 static LIST_HEAD(gate_devices);
 static bool gate_closing;
+
+/*
+ * The policy in force: replaced under gate_mutex, read under RCU by the
+ * bus notifier (which classes and ids are accelerators) and by netlink.
+ */
+static struct tppgate_policy __rcu *gate_policy;
+
+/* Under gate_mutex; read locklessly for status. */
+static bool gate_expired;
+static u64 gate_seq;
+
+static void eval_fn(struct work_struct *work);
+static void expiry_fn(struct work_struct *work);
+static void revoke_fn(struct work_struct *work);
+static DECLARE_WORK(eval_work, eval_fn);
+static DECLARE_DELAYED_WORK(expiry_work, expiry_fn);
+static DECLARE_DELAYED_WORK(revoke_work, revoke_fn);
+
+static struct tppgate_policy *policy_locked(void)
+{
+	return rcu_dereference_protected(gate_policy, lockdep_is_held(&gate_mutex));
+}
+
+static bool is_accel(const struct pci_dev *pdev)
+{
+	const struct tppgate_policy *p;
+	bool ret;
+
+	if (tppgate_accel_match(pdev))
+		return true;
+	rcu_read_lock();
+	p = rcu_dereference(gate_policy);
+	ret = p && tppgate_policy_is_accel(p, pdev);
+	rcu_read_unlock();
+	return ret;
+}
 
 static u64 address_key(const struct pci_dev *pdev)
 {
@@ -140,6 +185,28 @@ static void set_state(struct pci_dev *pdev, enum tppgate_state state,
 	spin_lock(&gate_lock);
 	gd = find(pdev);
 	if (gd) {
+		gd->state = state;
+		gd->reason = reason;
+	}
+	spin_unlock(&gate_lock);
+}
+
+/* Move @pdev into the running states, noting admission order. */
+static void update(struct pci_dev *pdev, enum tppgate_state state,
+		   enum tppgate_reason reason)
+{
+	struct gate_dev *gd;
+
+	spin_lock(&gate_lock);
+	gd = find(pdev);
+	if (gd) {
+		if (gd->state != TPPGATE_STATE_ADMITTED &&
+		    gd->state != TPPGATE_STATE_OVER_CAP &&
+		    state == TPPGATE_STATE_ADMITTED)
+			gd->seq = ++gate_seq;
+		if (state == TPPGATE_STATE_OVER_CAP &&
+		    gd->state != TPPGATE_STATE_OVER_CAP)
+			gd->over_cap_at = jiffies;
 		gd->state = state;
 		gd->reason = reason;
 	}
@@ -224,15 +291,23 @@ static void adopt(struct pci_dev *pdev)
 	hold(pdev);
 }
 
+/* Context: gate_mutex held. */
 static void sweep(void)
 {
 	struct pci_dev *pdev = NULL;
+	struct gate_dev *gd;
+	bool known;
 
-	mutex_lock(&gate_mutex);
-	for_each_pci_dev(pdev)
-		if (tppgate_accel_match(pdev))
+	for_each_pci_dev(pdev) {
+		if (!is_accel(pdev))
+			continue;
+		spin_lock(&gate_lock);
+		gd = find(pdev);
+		known = gd;
+		spin_unlock(&gate_lock);
+		if (!known)
 			adopt(pdev);
-	mutex_unlock(&gate_mutex);
+	}
 }
 
 /*
@@ -244,7 +319,7 @@ static void device_added(struct pci_dev *pdev)
 {
 	int ret;
 
-	if (!tppgate_accel_match(pdev))
+	if (!is_accel(pdev))
 		return;
 	ret = track(pdev, TPPGATE_STATE_QUARANTINED, TPPGATE_REASON_NO_POLICY,
 		    TPPGATE_DEVICE_F_HOTPLUG);
@@ -258,6 +333,9 @@ static void device_added(struct pci_dev *pdev)
 	}
 	if (!ret)
 		tppgate_event_device(TPPGATE_EVENT_DEVICE_ADDED, pdev);
+	/* The policy decides once the quarantine driver holds it. */
+	if (!ret && rcu_access_pointer(gate_policy))
+		schedule_work(&eval_work);
 }
 
 static void device_removed(struct pci_dev *pdev)
@@ -337,21 +415,30 @@ static int gated_state(struct pci_dev *pdev, enum tppgate_state *state,
  * Admitting an admitted device does nothing. Admitting an unmanaged-bound
  * device leaves its driver in place and starts counting it as admitted.
  *
+ * Only with manual=1: this overrides the policy, and the policy leaves a
+ * device admitted by hand alone until it is quarantined by hand.
+ *
  * Context: process context; takes device_lock() through the driver core.
- * Return: 0; -EOPNOTSUPP if @pdev is not a gated accelerator; -ESHUTDOWN
- * while the module unloads.
+ * Return: 0; -EPERM unless manual=1; -EOPNOTSUPP if @pdev is not a gated
+ * accelerator; -ESHUTDOWN while the module unloads.
  */
 int tppgate_gate_admit(struct pci_dev *pdev, struct netlink_ext_ack *extack)
 {
 	enum tppgate_state state;
 	int ret;
 
+	if (!manual) {
+		NL_SET_ERR_MSG_MOD(extack, "admission by hand is off (load with manual=1)");
+		return -EPERM;
+	}
 	mutex_lock(&gate_mutex);
 	ret = gated_state(pdev, &state, extack);
-	if (ret || state == TPPGATE_STATE_ADMITTED)
+	if (ret || (state == TPPGATE_STATE_ADMITTED &&
+		    !tppgate_quarantine_holds(pdev)))
 		goto out;
 
-	set_state(pdev, TPPGATE_STATE_ADMITTED, TPPGATE_REASON_MANUAL);
+	pci_notice(pdev, "admitted by hand (manual override)\n");
+	update(pdev, TPPGATE_STATE_ADMITTED, TPPGATE_REASON_MANUAL);
 	if (state == TPPGATE_STATE_QUARANTINED)
 		release(pdev);
 	tppgate_event_device(TPPGATE_EVENT_DEVICE_ADMITTED, pdev);
@@ -369,15 +456,20 @@ out:
  * may take a while) and the quarantine driver binds in its place.
  *
  * Context: process context; takes device_lock() through the driver core.
- * Return: 0; -EOPNOTSUPP if @pdev is not a gated accelerator; -ESHUTDOWN
- * while the module unloads; -EBUSY or another errno from the driver core if
- * the quarantine driver could not bind (the device then has no driver).
+ * Return: 0; -EPERM unless manual=1; -EOPNOTSUPP if @pdev is not a gated
+ * accelerator; -ESHUTDOWN while the module unloads; -EBUSY or another errno
+ * from the driver core if the quarantine driver could not bind (the device
+ * then has no driver).
  */
 int tppgate_gate_quarantine(struct pci_dev *pdev, struct netlink_ext_ack *extack)
 {
 	enum tppgate_state state;
 	int ret;
 
+	if (!manual) {
+		NL_SET_ERR_MSG_MOD(extack, "quarantine by hand is off (load with manual=1)");
+		return -EPERM;
+	}
 	mutex_lock(&gate_mutex);
 	ret = gated_state(pdev, &state, extack);
 	if (ret)
@@ -385,6 +477,7 @@ int tppgate_gate_quarantine(struct pci_dev *pdev, struct netlink_ext_ack *extack
 	if (state == TPPGATE_STATE_QUARANTINED && tppgate_quarantine_holds(pdev))
 		goto out;
 
+	pci_notice(pdev, "quarantined by hand (manual override)\n");
 	set_state(pdev, TPPGATE_STATE_QUARANTINED, TPPGATE_REASON_MANUAL);
 	ret = hold(pdev);
 	if (ret)
@@ -466,8 +559,13 @@ void tppgate_gate_counts(struct tppgate_counts *counts)
 
 	memset(counts, 0, sizeof(*counts));
 	spin_lock(&gate_lock);
-	list_for_each_entry(gd, &gate_devices, node)
+	list_for_each_entry(gd, &gate_devices, node) {
 		counts->n[gd->state]++;
+		if (gd->state == TPPGATE_STATE_ADMITTED ||
+		    gd->state == TPPGATE_STATE_OVER_CAP ||
+		    gd->state == TPPGATE_STATE_UNMANAGED_BOUND)
+			counts->admitted_tpp += gd->tpp;
+	}
 	spin_unlock(&gate_lock);
 }
 
@@ -510,6 +608,306 @@ bool tppgate_gate_should_hold(struct pci_dev *pdev)
 	return hold;
 }
 
+/*
+ * Snapshot the tracked devices into *@out (allocated here, with device
+ * references), in PCI address order. Return: how many, or -ENOMEM.
+ */
+static ssize_t snapshot(struct tppgate_decision **out)
+{
+	struct tppgate_decision *d;
+	struct gate_dev *gd;
+	size_t n = 0, cap = 4;	/* room for a few hot-adds racing with us */
+
+	spin_lock(&gate_lock);
+	list_for_each_entry(gd, &gate_devices, node)
+		cap++;
+	spin_unlock(&gate_lock);
+
+	d = kcalloc(cap, sizeof(*d), GFP_KERNEL);
+	if (!d)
+		return -ENOMEM;
+	spin_lock(&gate_lock);
+	list_for_each_entry(gd, &gate_devices, node) {
+		if (n == cap) {
+			/* More raced in; they get the next evaluation. */
+			schedule_work(&eval_work);
+			break;
+		}
+		d[n].pdev = pci_dev_get(gd->pdev);
+		d[n].state = gd->state;
+		d[n].reason = gd->reason;
+		d[n].seq = gd->seq;
+		n++;
+	}
+	spin_unlock(&gate_lock);
+	*out = d;
+	return n;
+}
+
+static void schedule_revoke(void);
+
+/* Carry out one decision. Context: gate_mutex held. */
+static void apply(const struct tppgate_decision *d)
+{
+	enum tppgate_state old = TPPGATE_STATE_UNMANAGED;
+	struct gate_dev *gd;
+
+	spin_lock(&gate_lock);
+	gd = find(d->pdev);
+	if (gd) {
+		old = gd->state;
+		gd->tpp = d->tpp;
+		if (old == d->state)
+			gd->reason = d->reason;
+	}
+	spin_unlock(&gate_lock);
+	if (!gd || old == d->state)
+		return;
+
+	update(d->pdev, d->state, d->reason);
+	if (d->state == TPPGATE_STATE_ADMITTED) {
+		if (old == TPPGATE_STATE_QUARANTINED)
+			release(d->pdev);
+		tppgate_event_device(TPPGATE_EVENT_DEVICE_ADMITTED, d->pdev);
+	} else if (d->state == TPPGATE_STATE_OVER_CAP) {
+		tppgate_event_device(TPPGATE_EVENT_DEVICE_OVER_CAP, d->pdev);
+		schedule_revoke();
+	}
+}
+
+/* Bring every device in line with the policy. Context: gate_mutex held. */
+static void evaluate(void)
+{
+	struct tppgate_policy *p = policy_locked();
+	struct tppgate_decision *d, **scratch;
+	ssize_t n, i;
+
+	if (!p || gate_closing)
+		return;
+	n = snapshot(&d);
+	if (n < 0)
+		goto err_retry;
+	scratch = kcalloc(n + 1, sizeof(*scratch), GFP_KERNEL);
+	if (!scratch) {
+		n = -ENOMEM;
+		goto err_put;
+	}
+	tppgate_decide(p, gate_expired, d, n, scratch);
+	for (i = 0; i < n; i++)
+		if (d[i].state != TPPGATE_STATE_UNMANAGED &&
+		    d[i].state != TPPGATE_STATE_UNMANAGED_BOUND)
+			apply(&d[i]);
+	kfree(scratch);
+err_put:
+	for (i = 0; i < max_t(ssize_t, n, 0); i++)
+		pci_dev_put(d[i].pdev);
+	kfree(d);
+err_retry:
+	if (n < 0) {
+		pr_warn("out of memory deciding admission; retrying\n");
+		schedule_work(&eval_work);
+	}
+}
+
+static void eval_fn(struct work_struct *work)
+{
+	mutex_lock(&gate_mutex);
+	evaluate();
+	mutex_unlock(&gate_mutex);
+}
+
+/* Long waits are re-armed hourly, so a clock change cannot stretch one. */
+#define EXPIRY_RECHECK_SECS 3600
+
+static void schedule_expiry(const struct tppgate_policy *p)
+{
+	time64_t left = (time64_t)p->not_after - ktime_get_real_seconds();
+
+	left = clamp_t(time64_t, left, 0, EXPIRY_RECHECK_SECS);
+	mod_delayed_work(system_wq, &expiry_work, left * HZ);
+}
+
+static void expiry_fn(struct work_struct *work)
+{
+	struct tppgate_policy *p;
+
+	mutex_lock(&gate_mutex);
+	p = policy_locked();
+	if (!p || gate_closing || gate_expired)
+		goto out;
+	if (tppgate_policy_check_time(p, ktime_get_real_seconds(), NULL) !=
+	    -EKEYEXPIRED) {
+		schedule_expiry(p);
+		goto out;
+	}
+	WRITE_ONCE(gate_expired, true);
+	tppgate_event_policy(TPPGATE_EVENT_POLICY_EXPIRED);
+	evaluate();
+out:
+	mutex_unlock(&gate_mutex);
+}
+
+static unsigned long revoke_due(const struct tppgate_policy *p,
+				const struct gate_dev *gd)
+{
+	return gd->over_cap_at + (unsigned long)p->revoke_deadline * HZ;
+}
+
+/* Arm revoke_work for the earliest over-cap deadline. gate_mutex held. */
+static void schedule_revoke(void)
+{
+	struct tppgate_policy *p = policy_locked();
+	unsigned long due = 0;
+	struct gate_dev *gd;
+	bool any = false;
+
+	if (!p || p->revoke_mode != TPPGATE_REVOKE_DEADLINE)
+		return;
+	spin_lock(&gate_lock);
+	list_for_each_entry(gd, &gate_devices, node) {
+		if (gd->state != TPPGATE_STATE_OVER_CAP ||
+		    gd->reason == TPPGATE_REASON_MANUAL)
+			continue;
+		if (!any || time_before(revoke_due(p, gd), due))
+			due = revoke_due(p, gd);
+		any = true;
+	}
+	spin_unlock(&gate_lock);
+	if (any)
+		mod_delayed_work(system_wq, &revoke_work,
+				 time_after(due, jiffies) ? due - jiffies : 0);
+}
+
+/* The most recently admitted over-cap device whose deadline passed. */
+static struct pci_dev *next_revocable(const struct tppgate_policy *p)
+{
+	struct gate_dev *gd, *pick = NULL;
+	struct pci_dev *pdev = NULL;
+
+	spin_lock(&gate_lock);
+	list_for_each_entry(gd, &gate_devices, node) {
+		if (gd->state != TPPGATE_STATE_OVER_CAP ||
+		    gd->reason == TPPGATE_REASON_MANUAL ||
+		    time_before(jiffies, revoke_due(p, gd)))
+			continue;
+		if (!pick || gd->seq > pick->seq)
+			pick = gd;
+	}
+	if (pick) {
+		pick->state = TPPGATE_STATE_QUARANTINED;
+		pdev = pci_dev_get(pick->pdev);
+	}
+	spin_unlock(&gate_lock);
+	return pdev;
+}
+
+static void revoke_fn(struct work_struct *work)
+{
+	struct tppgate_policy *p;
+	struct pci_dev *pdev;
+
+	mutex_lock(&gate_mutex);
+	p = policy_locked();
+	if (!p || gate_closing || p->revoke_mode != TPPGATE_REVOKE_DEADLINE)
+		goto out;
+	while ((pdev = next_revocable(p)) != NULL) {
+		pci_notice(pdev, "revoking: over the cap past the deadline\n");
+		hold(pdev);
+		pci_dev_put(pdev);
+	}
+	schedule_revoke();
+out:
+	mutex_unlock(&gate_mutex);
+}
+
+/**
+ * tppgate_gate_set_policy() - put a verified, parsed policy in force
+ * @p: the policy; on success the gate owns it
+ * @extack: where to say why it was refused
+ *
+ * Devices are re-evaluated at once: some may be admitted, some go over the
+ * cap. New accelerator classes or ids in @p bring devices under the gate.
+ *
+ * Context: process context; takes device_lock() through the driver core.
+ * Return: 0; -ESTALE if @p's serial is not above the one in force;
+ * -EAGAIN or -EKEYEXPIRED outside its validity; -ESHUTDOWN while the
+ * module unloads. On error the policy in force is untouched and the caller
+ * still owns @p.
+ */
+int tppgate_gate_set_policy(struct tppgate_policy *p,
+			    struct netlink_ext_ack *extack)
+{
+	struct tppgate_policy *old;
+	time64_t now = ktime_get_real_seconds();
+	u64 start;
+	int ret;
+
+	mutex_lock(&gate_mutex);
+	old = policy_locked();
+	if (gate_closing) {
+		NL_SET_ERR_MSG_MOD(extack, "module is unloading");
+		ret = -ESHUTDOWN;
+		goto out;
+	}
+	if (old && p->serial <= old->serial) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "serial is not greater than the policy in force (rollback)");
+		ret = -ESTALE;
+		goto out;
+	}
+	ret = tppgate_policy_check_time(p, now, extack);
+	if (ret)
+		goto out;
+
+	p->loaded_at = now;
+	start = ktime_get_ns();
+	rcu_assign_pointer(gate_policy, p);
+	WRITE_ONCE(gate_expired, false);
+	sweep();
+	evaluate();
+	p->apply_ns = ktime_get_ns() - start;
+	schedule_expiry(p);
+	pr_info("policy %llu from '%s' in force (%s, tier %u)\n", p->serial,
+		p->issuer, p->region, p->tier);
+	tppgate_event_policy(TPPGATE_EVENT_POLICY_LOADED);
+out:
+	mutex_unlock(&gate_mutex);
+	if (!ret)
+		tppgate_policy_free_rcu(old);
+	return ret;
+}
+
+/**
+ * tppgate_gate_policy() - the policy in force
+ *
+ * Context: the caller holds rcu_read_lock() for as long as it uses it.
+ * Return: the policy, or NULL if none was loaded.
+ */
+const struct tppgate_policy *tppgate_gate_policy(void)
+{
+	return rcu_dereference(gate_policy);
+}
+
+/**
+ * tppgate_gate_policy_expired() - has the policy in force expired?
+ *
+ * Return: true once the expiry timer has seen not-after pass.
+ */
+bool tppgate_gate_policy_expired(void)
+{
+	return READ_ONCE(gate_expired);
+}
+
+/**
+ * tppgate_gate_manual() - the manual= parameter
+ *
+ * Return: true if admission by hand is allowed.
+ */
+bool tppgate_gate_manual(void)
+{
+	return manual;
+}
+
 static int parse_boot_mode(void)
 {
 	if (sysfs_streq(boot_param, "keep"))
@@ -542,7 +940,9 @@ int tppgate_gate_init(void)
 	ret = bus_register_notifier(&pci_bus_type, &gate_nb);
 	if (ret)
 		return ret;
+	mutex_lock(&gate_mutex);
 	sweep();
+	mutex_unlock(&gate_mutex);
 	return 0;
 }
 
@@ -573,6 +973,7 @@ static struct pci_dev *next_held(void)
  */
 void tppgate_gate_uninit(void)
 {
+	struct tppgate_policy *policy;
 	struct gate_dev *gd, *tmp;
 	struct pci_dev *pdev;
 	LIST_HEAD(list);
@@ -581,7 +982,14 @@ void tppgate_gate_uninit(void)
 	spin_lock(&gate_lock);
 	gate_closing = true;
 	spin_unlock(&gate_lock);
+	mutex_unlock(&gate_mutex);
 
+	/* The work functions see gate_closing and do nothing more. */
+	cancel_work_sync(&eval_work);
+	cancel_delayed_work_sync(&expiry_work);
+	cancel_delayed_work_sync(&revoke_work);
+
+	mutex_lock(&gate_mutex);
 	while ((pdev = next_held()) != NULL) {
 		release(pdev);
 		tppgate_event_device(TPPGATE_EVENT_DEVICE_RELEASED, pdev);
@@ -598,4 +1006,10 @@ void tppgate_gate_uninit(void)
 		pci_dev_put(gd->pdev);
 		kfree(gd);
 	}
+
+	policy = rcu_replace_pointer(gate_policy, NULL, true);
+	synchronize_rcu();
+	tppgate_policy_free(policy);
+	/* Earlier policies may still wait for call_rcu() into this module. */
+	rcu_barrier();
 }

@@ -7,6 +7,7 @@
 
 struct pci_dev;
 struct netlink_ext_ack;
+struct tppgate_policy;
 
 /**
  * struct tppgate_dev_info - a snapshot of what the gate knows of a device
@@ -25,9 +26,11 @@ struct tppgate_dev_info {
 /**
  * struct tppgate_counts - how many tracked devices are in each state
  * @n: indexed by enum tppgate_state
+ * @admitted_tpp: TPP of the admitted, over-cap and unmanaged-bound devices
  */
 struct tppgate_counts {
 	u32 n[__TPPGATE_STATE_MAX];
+	u64 admitted_tpp;
 };
 
 int tppgate_gate_init(void);
@@ -44,5 +47,11 @@ enum tppgate_boot_mode tppgate_gate_boot_mode(void);
 bool tppgate_gate_boot_vga_gated(void);
 
 bool tppgate_gate_should_hold(struct pci_dev *pdev);
+
+int tppgate_gate_set_policy(struct tppgate_policy *p,
+			    struct netlink_ext_ack *extack);
+const struct tppgate_policy *tppgate_gate_policy(void);
+bool tppgate_gate_policy_expired(void);
+bool tppgate_gate_manual(void);
 
 #endif /* _TPPGATE_GATE_H */

@@ -2,8 +2,9 @@
 /*
  * tppgate: keep every accelerator PCI device in quarantine until admitted.
  *
- * Subsystems come up in dependency order and go down in reverse. The gate
- * comes last because its sweep starts holding devices at once: the
+ * Subsystems come up in dependency order and go down in reverse. The trust
+ * anchors come first, so no policy can be checked against a half-built
+ * keyring; the gate comes last because its sweep starts holding devices at once: the
  * quarantine driver must be there to bind them, and the netlink family to
  * announce them.
  */
@@ -15,6 +16,7 @@
 
 #include "accel.h"
 #include "gate.h"
+#include "keys.h"
 #include "netlink.h"
 #include "quarantine.h"
 #include "version.h"
@@ -23,9 +25,12 @@ static int __init tppgate_init(void)
 {
 	int ret;
 
-	ret = tppgate_accel_init();
+	ret = tppgate_keys_init();
 	if (ret)
 		return ret;
+	ret = tppgate_accel_init();
+	if (ret)
+		goto err_uninit_keys;
 	ret = tppgate_quarantine_init();
 	if (ret)
 		goto err_uninit_accel;
@@ -45,6 +50,8 @@ err_unregister_driver:
 	tppgate_quarantine_uninit();
 err_uninit_accel:
 	tppgate_accel_uninit();
+err_uninit_keys:
+	tppgate_keys_uninit();
 	return ret;
 }
 
@@ -54,6 +61,7 @@ static void __exit tppgate_exit(void)
 	tppgate_netlink_uninit();
 	tppgate_quarantine_uninit();
 	tppgate_accel_uninit();
+	tppgate_keys_uninit();
 	pr_info("unloaded\n");
 }
 

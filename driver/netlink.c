@@ -13,6 +13,7 @@
 #include "event.h"
 #include "gate.h"
 #include "netlink.h"
+#include "policy.h"
 #include "version.h"
 
 static const struct nla_policy device_req_policy[TPPGATE_DEVICE_A_MAX + 1] = {
@@ -21,6 +22,12 @@ static const struct nla_policy device_req_policy[TPPGATE_DEVICE_A_MAX + 1] = {
 
 static const struct nla_policy device_policy[TPPGATE_A_MAX + 1] = {
 	[TPPGATE_A_DEVICE] = NLA_POLICY_NESTED(device_req_policy),
+};
+
+static const struct nla_policy policy_set_policy[TPPGATE_A_MAX + 1] = {
+	/* Lengths are bounded by hand, for a clear -E2BIG. */
+	[TPPGATE_A_POLICY] = { .type = NLA_BINARY },
+	[TPPGATE_A_SIGNATURE] = { .type = NLA_BINARY },
 };
 
 static struct genl_family genl_family;
@@ -102,8 +109,10 @@ static struct pci_dev *lookup_device(struct genl_info *info)
 	struct device *dev;
 	int ret;
 
-	if (GENL_REQ_ATTR_CHECK(info, TPPGATE_A_DEVICE))
+	if (GENL_REQ_ATTR_CHECK(info, TPPGATE_A_DEVICE)) {
+		NL_SET_ERR_MSG_MOD(info->extack, "missing device (TPPGATE_A_DEVICE)");
 		return ERR_PTR(-EINVAL);
+	}
 	ret = nla_parse_nested(tb, TPPGATE_DEVICE_A_MAX, nest, device_req_policy,
 			       info->extack);
 	if (ret)
@@ -193,6 +202,24 @@ static int device_quarantine_doit(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
+static int put_status_policy(struct sk_buff *skb)
+{
+	const struct tppgate_policy *p;
+	int ret = 0;
+
+	rcu_read_lock();
+	p = tppgate_gate_policy();
+	if (p && p->has_node_cap)
+		ret = nla_put_u64_64bit(skb, TPPGATE_STATUS_A_NODE_CAP,
+					tppgate_gate_policy_expired() ? 0 : p->node_cap,
+					TPPGATE_STATUS_A_PAD);
+	if (p && !ret)
+		ret = nla_put_u64_64bit(skb, TPPGATE_STATUS_A_POLICY_SERIAL,
+					p->serial, TPPGATE_STATUS_A_PAD);
+	rcu_read_unlock();
+	return ret;
+}
+
 static int put_status(struct sk_buff *skb)
 {
 	struct tppgate_counts counts;
@@ -201,6 +228,10 @@ static int put_status(struct sk_buff *skb)
 
 	if (tppgate_gate_boot_vga_gated())
 		flags |= TPPGATE_STATUS_F_GATE_BOOT_VGA;
+	if (tppgate_gate_manual())
+		flags |= TPPGATE_STATUS_F_MANUAL;
+	if (tppgate_gate_policy_expired())
+		flags |= TPPGATE_STATUS_F_POLICY_EXPIRED;
 	tppgate_gate_counts(&counts);
 
 	nest = nla_nest_start(skb, TPPGATE_A_STATUS);
@@ -216,7 +247,12 @@ static int put_status(struct sk_buff *skb)
 	    nla_put_u32(skb, TPPGATE_STATUS_A_N_UNMANAGED_BOUND,
 			counts.n[TPPGATE_STATE_UNMANAGED_BOUND]) ||
 	    nla_put_u32(skb, TPPGATE_STATUS_A_N_UNMANAGED,
-			counts.n[TPPGATE_STATE_UNMANAGED])) {
+			counts.n[TPPGATE_STATE_UNMANAGED]) ||
+	    nla_put_u32(skb, TPPGATE_STATUS_A_N_OVER_CAP,
+			counts.n[TPPGATE_STATE_OVER_CAP]) ||
+	    nla_put_u64_64bit(skb, TPPGATE_STATUS_A_ADMITTED_TPP,
+			      counts.admitted_tpp, TPPGATE_STATUS_A_PAD) ||
+	    put_status_policy(skb)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -249,6 +285,130 @@ err_free_msg:
 	return ret;
 }
 
+static int put_policy_fields(struct sk_buff *skb, const struct tppgate_policy *p)
+{
+	const int pad = TPPGATE_POLICY_A_PAD;
+	struct nlattr *host;
+
+	if (nla_put_u32(skb, TPPGATE_POLICY_A_FORMAT, TPPGATE_POLICY_FORMAT) ||
+	    nla_put_u64_64bit(skb, TPPGATE_POLICY_A_SERIAL, p->serial, pad) ||
+	    nla_put_string(skb, TPPGATE_POLICY_A_ISSUER, p->issuer) ||
+	    nla_put_u64_64bit(skb, TPPGATE_POLICY_A_NOT_BEFORE, p->not_before, pad) ||
+	    nla_put_u64_64bit(skb, TPPGATE_POLICY_A_NOT_AFTER, p->not_after, pad) ||
+	    nla_put_string(skb, TPPGATE_POLICY_A_REGION, p->region) ||
+	    nla_put_u8(skb, TPPGATE_POLICY_A_TIER, p->tier) ||
+	    (p->has_node_cap &&
+	     nla_put_u64_64bit(skb, TPPGATE_POLICY_A_NODE_CAP, p->node_cap, pad)) ||
+	    (p->cluster_id[0] &&
+	     nla_put_string(skb, TPPGATE_POLICY_A_CLUSTER_ID, p->cluster_id)) ||
+	    (p->has_cluster_cap &&
+	     nla_put_u64_64bit(skb, TPPGATE_POLICY_A_CLUSTER_CAP, p->cluster_cap, pad)) ||
+	    nla_put_u8(skb, TPPGATE_POLICY_A_GRANT_REQUIRED, p->grant_required) ||
+	    nla_put_u32(skb, TPPGATE_POLICY_A_OFFLINE_GRACE, p->offline_grace) ||
+	    nla_put_u64_64bit(skb, TPPGATE_POLICY_A_OFFLINE_CAP, p->offline_cap, pad) ||
+	    nla_put_u32(skb, TPPGATE_POLICY_A_REVOKE_MODE, p->revoke_mode) ||
+	    nla_put_u32(skb, TPPGATE_POLICY_A_REVOKE_DEADLINE, p->revoke_deadline) ||
+	    (p->n_classes &&
+	     nla_put(skb, TPPGATE_POLICY_A_CLASSES, p->n_classes * sizeof(u16),
+		     p->classes)) ||
+	    nla_put_u32(skb, TPPGATE_POLICY_A_DEFAULT_ACTION, p->default_action))
+		return -EMSGSIZE;
+	if (p->has_host) {
+		host = nla_nest_start(skb, TPPGATE_POLICY_A_HOST);
+		if (!host ||
+		    nla_put_u32(skb, TPPGATE_HOST_A_KIND, p->host_kind) ||
+		    nla_put(skb, TPPGATE_HOST_A_HASH, TPPGATE_SHA256_LEN, p->host_hash))
+			return -EMSGSIZE;
+		nla_nest_end(skb, host);
+	}
+	return 0;
+}
+
+static int put_policy_info(struct sk_buff *skb)
+{
+	const int pad = TPPGATE_POLICY_A_PAD;
+	const struct tppgate_policy *p;
+	struct nlattr *nest;
+	int ret = -ENOENT;
+
+	rcu_read_lock();
+	p = tppgate_gate_policy();
+	if (!p)
+		goto out;
+	ret = -EMSGSIZE;
+	nest = nla_nest_start(skb, TPPGATE_A_POLICY_INFO);
+	if (!nest || put_policy_fields(skb, p) ||
+	    nla_put_u32(skb, TPPGATE_POLICY_A_INFO_N_ENTRIES, p->n_entries) ||
+	    nla_put(skb, TPPGATE_POLICY_A_INFO_SHA256, TPPGATE_SHA256_LEN, p->sha256) ||
+	    nla_put_u64_64bit(skb, TPPGATE_POLICY_A_INFO_LOADED_AT, p->loaded_at, pad) ||
+	    nla_put_u64_64bit(skb, TPPGATE_POLICY_A_INFO_VERIFY_NS, p->verify_ns, pad) ||
+	    nla_put_u64_64bit(skb, TPPGATE_POLICY_A_INFO_PARSE_NS, p->parse_ns, pad) ||
+	    nla_put_u64_64bit(skb, TPPGATE_POLICY_A_INFO_APPLY_NS, p->apply_ns, pad) ||
+	    nla_put_u8(skb, TPPGATE_POLICY_A_INFO_EXPIRED, tppgate_gate_policy_expired()))
+		goto out;
+	nla_nest_end(skb, nest);
+	ret = 0;
+out:
+	rcu_read_unlock();
+	return ret;
+}
+
+static int reply_policy(struct genl_info *info)
+{
+	struct sk_buff *msg;
+	void *hdr;
+	int ret;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &genl_family, 0, info->genlhdr->cmd);
+	if (!hdr) {
+		ret = -EMSGSIZE;
+		goto err_free_msg;
+	}
+	ret = put_policy_info(msg);
+	if (ret == -ENOENT)
+		NL_SET_ERR_MSG_MOD(info->extack, "no policy loaded");
+	if (ret)
+		goto err_free_msg;
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_free_msg:
+	nlmsg_free(msg);
+	return ret;
+}
+
+static int policy_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	int ret;
+
+	/* Before the signature reaches the ASN.1 parser. */
+	if (!netlink_capable(skb, CAP_SYS_ADMIN)) {
+		NL_SET_ERR_MSG_MOD(info->extack, "loading a policy needs CAP_SYS_ADMIN");
+		return -EPERM;
+	}
+	if (GENL_REQ_ATTR_CHECK(info, TPPGATE_A_POLICY)) {
+		NL_SET_ERR_MSG_MOD(info->extack, "missing policy blob (TPPGATE_A_POLICY)");
+		return -EINVAL;
+	}
+	if (GENL_REQ_ATTR_CHECK(info, TPPGATE_A_SIGNATURE)) {
+		NL_SET_ERR_MSG_MOD(info->extack, "policy is not signed (no TPPGATE_A_SIGNATURE)");
+		return -EINVAL;
+	}
+	ret = tppgate_policy_load(info->attrs[TPPGATE_A_POLICY],
+				  info->attrs[TPPGATE_A_SIGNATURE], info->extack);
+	if (ret)
+		return ret;
+	return reply_policy(info);
+}
+
+static int policy_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return reply_policy(info);
+}
+
 static const struct genl_ops genl_ops[] = {
 	{
 		.cmd = TPPGATE_CMD_DEVICE_GET,
@@ -276,6 +436,17 @@ static const struct genl_ops genl_ops[] = {
 		.cmd = TPPGATE_CMD_STATUS_GET,
 		.doit = status_get_doit,
 	},
+	{
+		.cmd = TPPGATE_CMD_POLICY_SET,
+		.doit = policy_set_doit,
+		.policy = policy_set_policy,
+		.maxattr = TPPGATE_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = TPPGATE_CMD_POLICY_GET,
+		.doit = policy_get_doit,
+	},
 };
 
 static struct genl_family genl_family __ro_after_init = {
@@ -302,14 +473,15 @@ static int event_notify(struct notifier_block *nb, unsigned long action,
 
 	if (!genl_has_listeners(&genl_family, &init_net, MCGRP_EVENTS))
 		return NOTIFY_DONE;
-	if (tppgate_gate_get(ev->pdev, &dev))
+	if (ev->pdev && tppgate_gate_get(ev->pdev, &dev))
 		return NOTIFY_DONE;
-	skb = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!skb)
 		return NOTIFY_DONE;
 	hdr = genlmsg_put(skb, 0, 0, &genl_family, 0, TPPGATE_CMD_EVENT);
 	if (!hdr || nla_put_u32(skb, TPPGATE_A_EVENT, ev->event) ||
-	    put_device_attrs(skb, ev->pdev, &dev)) {
+	    (ev->pdev ? put_device_attrs(skb, ev->pdev, &dev) :
+			put_policy_info(skb))) {
 		nlmsg_free(skb);
 		return NOTIFY_DONE;
 	}
