@@ -12,7 +12,7 @@
 #include <linux/pci.h>
 
 #include "event.h"
-#include "gate.h"
+#include "registry.h"
 
 static BLOCKING_NOTIFIER_HEAD(event_chain);
 
@@ -124,7 +124,7 @@ void tppgate_event_device(enum tppgate_event event, struct pci_dev *pdev)
 	struct tppgate_event_info info = { .event = event, .pdev = pdev };
 	struct tppgate_dev_info dev;
 
-	if (tppgate_gate_get(pdev, &dev))
+	if (tppgate_registry_get(pdev, &dev))
 		pr_info("%s: %s\n", pci_name(pdev), tppgate_event_name(event));
 	else
 		pr_info("%s: %s: %s (%s)\n", pci_name(pdev),

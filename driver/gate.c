@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The gate: which accelerators exist, what state each is in, and the
- * transitions between quarantine and admission.
+ * The gate: the transitions between quarantine and admission, and the
+ * policy that decides them.
  *
  * Devices present at load are swept once; devices added later are caught by
  * a PCI bus notifier at BUS_NOTIFY_ADD_DEVICE, which PCI delivers before any
@@ -13,20 +13,20 @@
  * Locking. The bus notifier and the quarantine driver's probe run under
  * device_lock() and often under pci_rescan_remove_lock; the transitions call
  * device_release_driver() and device_attach(), which take device_lock(). So
- * the transitions are serialized by a mutex that those callbacks never take,
- * and the callbacks read and update the device list under a spinlock.
+ * the transitions are serialized by gate_mutex, which those callbacks never
+ * take; they use only the registry's spinlock. Work that a callback needs
+ * done under gate_mutex (deciding about a hot-added device) goes to a work
+ * item.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/device.h>
-#include <linux/list.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/netlink.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
-#include <linux/spinlock.h>
 #include <linux/vgaarb.h>
 #include <linux/workqueue.h>
 
@@ -37,6 +37,7 @@
 #include "gate.h"
 #include "policy.h"
 #include "quarantine.h"
+#include "registry.h"
 
 static char *boot_param = "keep";
 module_param_named(boot, boot_param, charp, 0444);
@@ -52,31 +53,13 @@ MODULE_PARM_DESC(manual, "Allow DEVICE_ADMIT/DEVICE_QUARANTINE by hand, overridi
 
 static enum tppgate_boot_mode boot_mode;
 
-struct gate_dev {
-	struct list_head node;		/* in gate_devices, by PCI address */
-	struct pci_dev *pdev;		/* referenced */
-	enum tppgate_state state;
-	enum tppgate_reason reason;
-	u64 tpp;
-	u64 seq;			/* admission order */
-	unsigned long over_cap_at;	/* jiffies, while over-cap */
-	u32 flags;
-};
-
 /*
- * Serializes every transition (sweep, admit, quarantine, teardown). Taken
- * only in process context holding neither device_lock nor the rescan lock,
- * because the transitions take both.
+ * Serializes every transition (sweep, admit, quarantine, policy changes,
+ * revocation, teardown) and protects gate_policy's writers. Taken only in
+ * process context holding neither device_lock nor the rescan lock, because
+ * the transitions take both.
  */
 static DEFINE_MUTEX(gate_mutex);
-
-/*
- * Protects gate_devices, the fields of every gate_dev on it, and
- * gate_closing. Never held across anything that sleeps.
- */
-static DEFINE_SPINLOCK(gate_lock);
-static LIST_HEAD(gate_devices);
-static bool gate_closing;
 
 /*
  * The policy in force: replaced under gate_mutex, read under RCU by the
@@ -84,9 +67,8 @@ static bool gate_closing;
  */
 static struct tppgate_policy __rcu *gate_policy;
 
-/* Under gate_mutex; read locklessly for status. */
+/* Written under gate_mutex; read locklessly for status. */
 static bool gate_expired;
-static u64 gate_seq;
 
 static void eval_fn(struct work_struct *work);
 static void expiry_fn(struct work_struct *work);
@@ -112,105 +94,6 @@ static bool is_accel(const struct pci_dev *pdev)
 	ret = p && tppgate_policy_is_accel(p, pdev);
 	rcu_read_unlock();
 	return ret;
-}
-
-static u64 address_key(const struct pci_dev *pdev)
-{
-	return ((u64)pci_domain_nr(pdev->bus) << 16) |
-	       (pdev->bus->number << 8) | pdev->devfn;
-}
-
-/* Context: gate_lock held. */
-static struct gate_dev *find(const struct pci_dev *pdev)
-{
-	struct gate_dev *gd;
-
-	list_for_each_entry(gd, &gate_devices, node)
-		if (gd->pdev == pdev)
-			return gd;
-	return NULL;
-}
-
-/* Context: gate_lock held. Keeps the list in PCI address order. */
-static void insert_sorted(struct gate_dev *new)
-{
-	u64 key = address_key(new->pdev);
-	struct gate_dev *gd;
-
-	list_for_each_entry(gd, &gate_devices, node) {
-		if (address_key(gd->pdev) > key) {
-			list_add_tail(&new->node, &gd->node);
-			return;
-		}
-	}
-	list_add_tail(&new->node, &gate_devices);
-}
-
-/* Start tracking @pdev. Return: 0, -EEXIST, -ESHUTDOWN or -ENOMEM. */
-static int track(struct pci_dev *pdev, enum tppgate_state state,
-		 enum tppgate_reason reason, u32 flags)
-{
-	struct gate_dev *gd;
-	int ret = 0;
-
-	gd = kzalloc(sizeof(*gd), GFP_KERNEL);
-	if (!gd)
-		return -ENOMEM;
-	gd->pdev = pci_dev_get(pdev);
-	gd->state = state;
-	gd->reason = reason;
-	gd->flags = flags;
-
-	spin_lock(&gate_lock);
-	if (gate_closing)
-		ret = -ESHUTDOWN;
-	else if (find(pdev))
-		ret = -EEXIST;
-	else
-		insert_sorted(gd);
-	spin_unlock(&gate_lock);
-
-	if (ret) {
-		pci_dev_put(gd->pdev);
-		kfree(gd);
-	}
-	return ret;
-}
-
-static void set_state(struct pci_dev *pdev, enum tppgate_state state,
-		      enum tppgate_reason reason)
-{
-	struct gate_dev *gd;
-
-	spin_lock(&gate_lock);
-	gd = find(pdev);
-	if (gd) {
-		gd->state = state;
-		gd->reason = reason;
-	}
-	spin_unlock(&gate_lock);
-}
-
-/* Move @pdev into the running states, noting admission order. */
-static void update(struct pci_dev *pdev, enum tppgate_state state,
-		   enum tppgate_reason reason)
-{
-	struct gate_dev *gd;
-
-	spin_lock(&gate_lock);
-	gd = find(pdev);
-	if (gd) {
-		if (gd->state != TPPGATE_STATE_ADMITTED &&
-		    gd->state != TPPGATE_STATE_OVER_CAP &&
-		    state == TPPGATE_STATE_ADMITTED)
-			gd->seq = ++gate_seq;
-		if (state == TPPGATE_STATE_OVER_CAP &&
-		    gd->state != TPPGATE_STATE_OVER_CAP)
-			gd->over_cap_at = jiffies;
-		gd->state = state;
-		gd->reason = reason;
-	}
-	spin_unlock(&gate_lock);
 }
 
 static bool is_boot_vga(struct pci_dev *pdev)
@@ -244,7 +127,8 @@ static int hold(struct pci_dev *pdev)
 
 err_claim:
 	pci_err(pdev, "quarantine driver did not bind (%d)\n", ret);
-	set_state(pdev, TPPGATE_STATE_QUARANTINED, TPPGATE_REASON_CLAIM_FAILED);
+	tppgate_registry_set(pdev, TPPGATE_STATE_QUARANTINED,
+			     TPPGATE_REASON_CLAIM_FAILED);
 	tppgate_event_device(TPPGATE_EVENT_DEVICE_QUARANTINED, pdev);
 	return ret;
 }
@@ -270,23 +154,24 @@ static void release(struct pci_dev *pdev)
 		pci_info(pdev, "driver probe after admission failed (%d)\n", ret);
 }
 
-/* Decide and apply the state of an accelerator present at load. */
+/* Decide and apply the state of an accelerator found by a sweep. */
 static void adopt(struct pci_dev *pdev)
 {
 	if (is_boot_vga(pdev) && !gate_boot_vga) {
-		track(pdev, TPPGATE_STATE_UNMANAGED, TPPGATE_REASON_BOOT_VGA,
-		      TPPGATE_DEVICE_F_BOOT_VGA);
+		tppgate_registry_track(pdev, TPPGATE_STATE_UNMANAGED,
+				       TPPGATE_REASON_BOOT_VGA,
+				       TPPGATE_DEVICE_F_BOOT_VGA);
 		return;
 	}
 	if (pdev->dev.driver && boot_mode == TPPGATE_BOOT_KEEP) {
-		track(pdev, TPPGATE_STATE_UNMANAGED_BOUND,
-		      TPPGATE_REASON_BOUND_AT_LOAD, 0);
+		tppgate_registry_track(pdev, TPPGATE_STATE_UNMANAGED_BOUND,
+				       TPPGATE_REASON_BOUND_AT_LOAD, 0);
 		return;
 	}
-	if (track(pdev, TPPGATE_STATE_QUARANTINED,
-		  pdev->dev.driver ? TPPGATE_REASON_BOUND_AT_LOAD :
-				     TPPGATE_REASON_NO_POLICY,
-		  is_boot_vga(pdev) ? TPPGATE_DEVICE_F_BOOT_VGA : 0))
+	if (tppgate_registry_track(pdev, TPPGATE_STATE_QUARANTINED,
+				   pdev->dev.driver ? TPPGATE_REASON_BOUND_AT_LOAD :
+						      TPPGATE_REASON_NO_POLICY,
+				   is_boot_vga(pdev) ? TPPGATE_DEVICE_F_BOOT_VGA : 0))
 		return;
 	hold(pdev);
 }
@@ -295,19 +180,10 @@ static void adopt(struct pci_dev *pdev)
 static void sweep(void)
 {
 	struct pci_dev *pdev = NULL;
-	struct gate_dev *gd;
-	bool known;
 
-	for_each_pci_dev(pdev) {
-		if (!is_accel(pdev))
-			continue;
-		spin_lock(&gate_lock);
-		gd = find(pdev);
-		known = gd;
-		spin_unlock(&gate_lock);
-		if (!known)
+	for_each_pci_dev(pdev)
+		if (is_accel(pdev) && !tppgate_registry_known(pdev))
 			adopt(pdev);
-	}
 }
 
 /*
@@ -321,44 +197,31 @@ static void device_added(struct pci_dev *pdev)
 
 	if (!is_accel(pdev))
 		return;
-	ret = track(pdev, TPPGATE_STATE_QUARANTINED, TPPGATE_REASON_NO_POLICY,
-		    TPPGATE_DEVICE_F_HOTPLUG);
+	ret = tppgate_registry_track(pdev, TPPGATE_STATE_QUARANTINED,
+				     TPPGATE_REASON_NO_POLICY,
+				     TPPGATE_DEVICE_F_HOTPLUG);
 	if (ret == -ESHUTDOWN || ret == -EEXIST)
 		return;
 	/* Even untracked, the override keeps other drivers off (fail closed). */
 	if (compat_set_driver_override(pdev, TPPGATE_DRIVER_NAME)) {
 		pci_err(pdev, "could not quarantine: driver_override not set\n");
-		set_state(pdev, TPPGATE_STATE_QUARANTINED,
-			  TPPGATE_REASON_CLAIM_FAILED);
+		tppgate_registry_set(pdev, TPPGATE_STATE_QUARANTINED,
+				     TPPGATE_REASON_CLAIM_FAILED);
 	}
-	if (!ret)
-		tppgate_event_device(TPPGATE_EVENT_DEVICE_ADDED, pdev);
+	if (ret)
+		return;
+	tppgate_event_device(TPPGATE_EVENT_DEVICE_ADDED, pdev);
 	/* The policy decides once the quarantine driver holds it. */
-	if (!ret && rcu_access_pointer(gate_policy))
+	if (rcu_access_pointer(gate_policy))
 		schedule_work(&eval_work);
 }
 
 static void device_removed(struct pci_dev *pdev)
 {
-	struct gate_dev *gd;
-
-	spin_lock(&gate_lock);
-	gd = find(pdev);
-	spin_unlock(&gate_lock);
-	if (!gd)
+	if (!tppgate_registry_known(pdev))
 		return;
-
 	tppgate_event_device(TPPGATE_EVENT_DEVICE_REMOVED, pdev);
-
-	spin_lock(&gate_lock);
-	gd = find(pdev);
-	if (gd)
-		list_del(&gd->node);
-	spin_unlock(&gate_lock);
-	if (gd) {
-		pci_dev_put(gd->pdev);
-		kfree(gd);
-	}
+	tppgate_registry_remove(pdev);
 }
 
 static int gate_bus_notify(struct notifier_block *nb, unsigned long action,
@@ -381,42 +244,15 @@ static struct notifier_block gate_nb = {
 	.notifier_call = gate_bus_notify,
 };
 
-/* Return: 0 with *state set, or -errno with an extack message. */
-static int gated_state(struct pci_dev *pdev, enum tppgate_state *state,
-		       struct netlink_ext_ack *extack)
-{
-	struct gate_dev *gd;
-	int ret = 0;
-
-	spin_lock(&gate_lock);
-	gd = find(pdev);
-	if (gate_closing) {
-		NL_SET_ERR_MSG_MOD(extack, "module is unloading");
-		ret = -ESHUTDOWN;
-	} else if (!gd) {
-		NL_SET_ERR_MSG_MOD(extack, "device is not an accelerator");
-		ret = -EOPNOTSUPP;
-	} else if (gd->state == TPPGATE_STATE_UNMANAGED) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "boot VGA device is not gated (gate_boot_vga=0)");
-		ret = -EOPNOTSUPP;
-	} else {
-		*state = gd->state;
-	}
-	spin_unlock(&gate_lock);
-	return ret;
-}
-
 /**
  * tppgate_gate_admit() - release a quarantined accelerator to its driver
  * @pdev: the device, referenced by the caller
  * @extack: where to explain a refusal, or NULL
  *
- * Admitting an admitted device does nothing. Admitting an unmanaged-bound
- * device leaves its driver in place and starts counting it as admitted.
- *
  * Only with manual=1: this overrides the policy, and the policy leaves a
- * device admitted by hand alone until it is quarantined by hand.
+ * device admitted by hand alone until it is quarantined by hand. Admitting
+ * an admitted device does nothing; admitting an unmanaged-bound device
+ * leaves its driver in place and counts it as admitted.
  *
  * Context: process context; takes device_lock() through the driver core.
  * Return: 0; -EPERM unless manual=1; -EOPNOTSUPP if @pdev is not a gated
@@ -432,13 +268,12 @@ int tppgate_gate_admit(struct pci_dev *pdev, struct netlink_ext_ack *extack)
 		return -EPERM;
 	}
 	mutex_lock(&gate_mutex);
-	ret = gated_state(pdev, &state, extack);
-	if (ret || (state == TPPGATE_STATE_ADMITTED &&
-		    !tppgate_quarantine_holds(pdev)))
+	ret = tppgate_registry_gated_state(pdev, &state, extack);
+	if (ret || state == TPPGATE_STATE_ADMITTED)
 		goto out;
 
 	pci_notice(pdev, "admitted by hand (manual override)\n");
-	update(pdev, TPPGATE_STATE_ADMITTED, TPPGATE_REASON_MANUAL);
+	tppgate_registry_set(pdev, TPPGATE_STATE_ADMITTED, TPPGATE_REASON_MANUAL);
 	if (state == TPPGATE_STATE_QUARANTINED)
 		release(pdev);
 	tppgate_event_device(TPPGATE_EVENT_DEVICE_ADMITTED, pdev);
@@ -452,8 +287,9 @@ out:
  * @pdev: the device, referenced by the caller
  * @extack: where to explain a refusal, or NULL
  *
- * The device's driver is unbound (its remove() runs, which for a busy GPU
- * may take a while) and the quarantine driver binds in its place.
+ * Only with manual=1. The device's driver is unbound (its remove() runs,
+ * which for a busy GPU may take a while) and the quarantine driver binds in
+ * its place. The policy does not admit it again until it is admitted by hand.
  *
  * Context: process context; takes device_lock() through the driver core.
  * Return: 0; -EPERM unless manual=1; -EOPNOTSUPP if @pdev is not a gated
@@ -471,14 +307,14 @@ int tppgate_gate_quarantine(struct pci_dev *pdev, struct netlink_ext_ack *extack
 		return -EPERM;
 	}
 	mutex_lock(&gate_mutex);
-	ret = gated_state(pdev, &state, extack);
+	ret = tppgate_registry_gated_state(pdev, &state, extack);
 	if (ret)
 		goto out;
 	if (state == TPPGATE_STATE_QUARANTINED && tppgate_quarantine_holds(pdev))
 		goto out;
 
 	pci_notice(pdev, "quarantined by hand (manual override)\n");
-	set_state(pdev, TPPGATE_STATE_QUARANTINED, TPPGATE_REASON_MANUAL);
+	tppgate_registry_set(pdev, TPPGATE_STATE_QUARANTINED, TPPGATE_REASON_MANUAL);
 	ret = hold(pdev);
 	if (ret)
 		NL_SET_ERR_MSG_MOD(extack, "quarantine driver could not bind");
@@ -487,184 +323,16 @@ out:
 	return ret;
 }
 
-static void fill_info(const struct gate_dev *gd, struct tppgate_dev_info *info)
-{
-	info->state = gd->state;
-	info->reason = gd->reason;
-	info->tpp = gd->tpp;
-	info->flags = gd->flags;
-	if (tppgate_quarantine_holds(gd->pdev))
-		info->flags |= TPPGATE_DEVICE_F_HELD;
-}
-
-/**
- * tppgate_gate_get() - what the gate knows of one device
- * @pdev: the device
- * @info: filled in on success
- *
- * Context: any context that may take a spinlock.
- * Return: 0, or -ENOENT if the gate does not track @pdev.
- */
-int tppgate_gate_get(struct pci_dev *pdev, struct tppgate_dev_info *info)
-{
-	struct gate_dev *gd;
-	int ret = -ENOENT;
-
-	spin_lock(&gate_lock);
-	gd = find(pdev);
-	if (gd) {
-		fill_info(gd, info);
-		ret = 0;
-	}
-	spin_unlock(&gate_lock);
-	return ret;
-}
-
-/**
- * tppgate_gate_get_nth() - walk the tracked devices in PCI address order
- * @idx: position in the list
- * @info: filled in when a device is returned
- *
- * Devices added or removed between calls shift the positions; a dump that
- * races with hotplug may miss or repeat one device, as netlink dumps do.
- *
- * Return: the device, referenced (release with pci_dev_put()), or NULL past
- * the end.
- */
-struct pci_dev *tppgate_gate_get_nth(unsigned long idx,
-				     struct tppgate_dev_info *info)
-{
-	struct pci_dev *pdev = NULL;
-	struct gate_dev *gd;
-
-	spin_lock(&gate_lock);
-	list_for_each_entry(gd, &gate_devices, node) {
-		if (idx--)
-			continue;
-		fill_info(gd, info);
-		pdev = pci_dev_get(gd->pdev);
-		break;
-	}
-	spin_unlock(&gate_lock);
-	return pdev;
-}
-
-/**
- * tppgate_gate_counts() - count the tracked devices per state
- * @counts: filled in
- */
-void tppgate_gate_counts(struct tppgate_counts *counts)
-{
-	struct gate_dev *gd;
-
-	memset(counts, 0, sizeof(*counts));
-	spin_lock(&gate_lock);
-	list_for_each_entry(gd, &gate_devices, node) {
-		counts->n[gd->state]++;
-		if (gd->state == TPPGATE_STATE_ADMITTED ||
-		    gd->state == TPPGATE_STATE_OVER_CAP ||
-		    gd->state == TPPGATE_STATE_UNMANAGED_BOUND)
-			counts->admitted_tpp += gd->tpp;
-	}
-	spin_unlock(&gate_lock);
-}
-
-/**
- * tppgate_gate_boot_mode() - the boot= parameter
- *
- * Return: what the module did at load with accelerators already bound.
- */
-enum tppgate_boot_mode tppgate_gate_boot_mode(void)
-{
-	return boot_mode;
-}
-
-/**
- * tppgate_gate_boot_vga_gated() - the gate_boot_vga= parameter
- *
- * Return: true if the boot VGA device is gated like any other.
- */
-bool tppgate_gate_boot_vga_gated(void)
-{
-	return gate_boot_vga;
-}
-
-/**
- * tppgate_gate_should_hold() - may the quarantine driver bind @pdev?
- * @pdev: the device being probed
- *
- * Context: called from probe, under device_lock().
- * Return: true if the gate tracks @pdev and wants it quarantined.
- */
-bool tppgate_gate_should_hold(struct pci_dev *pdev)
-{
-	struct gate_dev *gd;
-	bool hold;
-
-	spin_lock(&gate_lock);
-	gd = find(pdev);
-	hold = gd && gd->state == TPPGATE_STATE_QUARANTINED;
-	spin_unlock(&gate_lock);
-	return hold;
-}
-
-/*
- * Snapshot the tracked devices into *@out (allocated here, with device
- * references), in PCI address order. Return: how many, or -ENOMEM.
- */
-static ssize_t snapshot(struct tppgate_decision **out)
-{
-	struct tppgate_decision *d;
-	struct gate_dev *gd;
-	size_t n = 0, cap = 4;	/* room for a few hot-adds racing with us */
-
-	spin_lock(&gate_lock);
-	list_for_each_entry(gd, &gate_devices, node)
-		cap++;
-	spin_unlock(&gate_lock);
-
-	d = kcalloc(cap, sizeof(*d), GFP_KERNEL);
-	if (!d)
-		return -ENOMEM;
-	spin_lock(&gate_lock);
-	list_for_each_entry(gd, &gate_devices, node) {
-		if (n == cap) {
-			/* More raced in; they get the next evaluation. */
-			schedule_work(&eval_work);
-			break;
-		}
-		d[n].pdev = pci_dev_get(gd->pdev);
-		d[n].state = gd->state;
-		d[n].reason = gd->reason;
-		d[n].seq = gd->seq;
-		n++;
-	}
-	spin_unlock(&gate_lock);
-	*out = d;
-	return n;
-}
-
 static void schedule_revoke(void);
 
 /* Carry out one decision. Context: gate_mutex held. */
 static void apply(const struct tppgate_decision *d)
 {
-	enum tppgate_state old = TPPGATE_STATE_UNMANAGED;
-	struct gate_dev *gd;
+	int old = tppgate_registry_record(d);
 
-	spin_lock(&gate_lock);
-	gd = find(d->pdev);
-	if (gd) {
-		old = gd->state;
-		gd->tpp = d->tpp;
-		if (old == d->state)
-			gd->reason = d->reason;
-	}
-	spin_unlock(&gate_lock);
-	if (!gd || old == d->state)
+	if (old < 0 || old == d->state)
 		return;
-
-	update(d->pdev, d->state, d->reason);
+	tppgate_registry_set(d->pdev, d->state, d->reason);
 	if (d->state == TPPGATE_STATE_ADMITTED) {
 		if (old == TPPGATE_STATE_QUARANTINED)
 			release(d->pdev);
@@ -680,33 +348,34 @@ static void evaluate(void)
 {
 	struct tppgate_policy *p = policy_locked();
 	struct tppgate_decision *d, **scratch;
+	bool more;
 	ssize_t n, i;
 
-	if (!p || gate_closing)
+	if (!p || tppgate_registry_closing())
 		return;
-	n = snapshot(&d);
+	n = tppgate_registry_snapshot(&d, &more);
 	if (n < 0)
 		goto err_retry;
+	if (more)
+		schedule_work(&eval_work);
 	scratch = kcalloc(n + 1, sizeof(*scratch), GFP_KERNEL);
-	if (!scratch) {
-		n = -ENOMEM;
-		goto err_put;
+	if (scratch) {
+		tppgate_decide(p, gate_expired, d, n, scratch);
+		for (i = 0; i < n; i++)
+			if (d[i].state != TPPGATE_STATE_UNMANAGED &&
+			    d[i].state != TPPGATE_STATE_UNMANAGED_BOUND)
+				apply(&d[i]);
+		kfree(scratch);
 	}
-	tppgate_decide(p, gate_expired, d, n, scratch);
 	for (i = 0; i < n; i++)
-		if (d[i].state != TPPGATE_STATE_UNMANAGED &&
-		    d[i].state != TPPGATE_STATE_UNMANAGED_BOUND)
-			apply(&d[i]);
-	kfree(scratch);
-err_put:
-	for (i = 0; i < max_t(ssize_t, n, 0); i++)
 		pci_dev_put(d[i].pdev);
 	kfree(d);
+	if (scratch)
+		return;
+
 err_retry:
-	if (n < 0) {
-		pr_warn("out of memory deciding admission; retrying\n");
-		schedule_work(&eval_work);
-	}
+	pr_warn("out of memory deciding admission; retrying\n");
+	schedule_work(&eval_work);
 }
 
 static void eval_fn(struct work_struct *work)
@@ -733,7 +402,7 @@ static void expiry_fn(struct work_struct *work)
 
 	mutex_lock(&gate_mutex);
 	p = policy_locked();
-	if (!p || gate_closing || gate_expired)
+	if (!p || tppgate_registry_closing() || gate_expired)
 		goto out;
 	if (tppgate_policy_check_time(p, ktime_get_real_seconds(), NULL) !=
 	    -EKEYEXPIRED) {
@@ -747,60 +416,19 @@ out:
 	mutex_unlock(&gate_mutex);
 }
 
-static unsigned long revoke_due(const struct tppgate_policy *p,
-				const struct gate_dev *gd)
-{
-	return gd->over_cap_at + (unsigned long)p->revoke_deadline * HZ;
-}
-
 /* Arm revoke_work for the earliest over-cap deadline. gate_mutex held. */
 static void schedule_revoke(void)
 {
 	struct tppgate_policy *p = policy_locked();
-	unsigned long due = 0;
-	struct gate_dev *gd;
-	bool any = false;
+	unsigned long due;
 
-	if (!p || p->revoke_mode != TPPGATE_REVOKE_DEADLINE)
-		return;
-	spin_lock(&gate_lock);
-	list_for_each_entry(gd, &gate_devices, node) {
-		if (gd->state != TPPGATE_STATE_OVER_CAP ||
-		    gd->reason == TPPGATE_REASON_MANUAL)
-			continue;
-		if (!any || time_before(revoke_due(p, gd), due))
-			due = revoke_due(p, gd);
-		any = true;
-	}
-	spin_unlock(&gate_lock);
-	if (any)
+	if (p && p->revoke_mode == TPPGATE_REVOKE_DEADLINE &&
+	    tppgate_registry_next_revoke(p->revoke_deadline, &due))
 		mod_delayed_work(system_wq, &revoke_work,
 				 time_after(due, jiffies) ? due - jiffies : 0);
 }
 
-/* The most recently admitted over-cap device whose deadline passed. */
-static struct pci_dev *next_revocable(const struct tppgate_policy *p)
-{
-	struct gate_dev *gd, *pick = NULL;
-	struct pci_dev *pdev = NULL;
-
-	spin_lock(&gate_lock);
-	list_for_each_entry(gd, &gate_devices, node) {
-		if (gd->state != TPPGATE_STATE_OVER_CAP ||
-		    gd->reason == TPPGATE_REASON_MANUAL ||
-		    time_before(jiffies, revoke_due(p, gd)))
-			continue;
-		if (!pick || gd->seq > pick->seq)
-			pick = gd;
-	}
-	if (pick) {
-		pick->state = TPPGATE_STATE_QUARANTINED;
-		pdev = pci_dev_get(pick->pdev);
-	}
-	spin_unlock(&gate_lock);
-	return pdev;
-}
-
+/* Quarantine over-cap devices past their deadline, newest admission first. */
 static void revoke_fn(struct work_struct *work)
 {
 	struct tppgate_policy *p;
@@ -808,9 +436,10 @@ static void revoke_fn(struct work_struct *work)
 
 	mutex_lock(&gate_mutex);
 	p = policy_locked();
-	if (!p || gate_closing || p->revoke_mode != TPPGATE_REVOKE_DEADLINE)
+	if (!p || tppgate_registry_closing() ||
+	    p->revoke_mode != TPPGATE_REVOKE_DEADLINE)
 		goto out;
-	while ((pdev = next_revocable(p)) != NULL) {
+	while ((pdev = tppgate_registry_take_revocable(p->revoke_deadline))) {
 		pci_notice(pdev, "revoking: over the cap past the deadline\n");
 		hold(pdev);
 		pci_dev_put(pdev);
@@ -837,14 +466,14 @@ out:
 int tppgate_gate_set_policy(struct tppgate_policy *p,
 			    struct netlink_ext_ack *extack)
 {
-	struct tppgate_policy *old;
 	time64_t now = ktime_get_real_seconds();
+	struct tppgate_policy *old;
 	u64 start;
 	int ret;
 
 	mutex_lock(&gate_mutex);
 	old = policy_locked();
-	if (gate_closing) {
+	if (tppgate_registry_closing()) {
 		NL_SET_ERR_MSG_MOD(extack, "module is unloading");
 		ret = -ESHUTDOWN;
 		goto out;
@@ -865,7 +494,7 @@ int tppgate_gate_set_policy(struct tppgate_policy *p,
 	WRITE_ONCE(gate_expired, false);
 	sweep();
 	evaluate();
-	p->apply_ns = ktime_get_ns() - start;
+	WRITE_ONCE(p->apply_ns, ktime_get_ns() - start);
 	schedule_expiry(p);
 	pr_info("policy %llu from '%s' in force (%s, tier %u)\n", p->serial,
 		p->issuer, p->region, p->tier);
@@ -908,6 +537,26 @@ bool tppgate_gate_manual(void)
 	return manual;
 }
 
+/**
+ * tppgate_gate_boot_mode() - the boot= parameter
+ *
+ * Return: what the module did at load with accelerators already bound.
+ */
+enum tppgate_boot_mode tppgate_gate_boot_mode(void)
+{
+	return boot_mode;
+}
+
+/**
+ * tppgate_gate_boot_vga_gated() - the gate_boot_vga= parameter
+ *
+ * Return: true if the boot VGA device is gated like any other.
+ */
+bool tppgate_gate_boot_vga_gated(void)
+{
+	return gate_boot_vga;
+}
+
 static int parse_boot_mode(void)
 {
 	if (sysfs_streq(boot_param, "keep"))
@@ -923,7 +572,7 @@ static int parse_boot_mode(void)
  * tppgate_gate_init() - start gating: catch new devices, then sweep
  *
  * The notifier goes first so that no device slips between the sweep and
- * the notifier; track() ignores a device seen by both.
+ * the notifier; the registry ignores a device seen by both.
  *
  * Return: 0; -EINVAL for a bad boot= parameter; an errno from
  * bus_register_notifier().
@@ -946,25 +595,6 @@ int tppgate_gate_init(void)
 	return 0;
 }
 
-/* The next device that the quarantine driver holds, referenced, or NULL. */
-static struct pci_dev *next_held(void)
-{
-	struct pci_dev *pdev = NULL;
-	struct gate_dev *gd;
-
-	spin_lock(&gate_lock);
-	list_for_each_entry(gd, &gate_devices, node) {
-		if (gd->state == TPPGATE_STATE_QUARANTINED) {
-			gd->state = TPPGATE_STATE_UNMANAGED;
-			gd->reason = TPPGATE_REASON_NONE;
-			pdev = pci_dev_get(gd->pdev);
-			break;
-		}
-	}
-	spin_unlock(&gate_lock);
-	return pdev;
-}
-
 /**
  * tppgate_gate_uninit() - stop gating and give every held device back
  *
@@ -974,23 +604,19 @@ static struct pci_dev *next_held(void)
 void tppgate_gate_uninit(void)
 {
 	struct tppgate_policy *policy;
-	struct gate_dev *gd, *tmp;
 	struct pci_dev *pdev;
-	LIST_HEAD(list);
 
 	mutex_lock(&gate_mutex);
-	spin_lock(&gate_lock);
-	gate_closing = true;
-	spin_unlock(&gate_lock);
+	tppgate_registry_close();
 	mutex_unlock(&gate_mutex);
 
-	/* The work functions see gate_closing and do nothing more. */
+	/* The work functions see the registry closed and do nothing more. */
 	cancel_work_sync(&eval_work);
 	cancel_delayed_work_sync(&expiry_work);
 	cancel_delayed_work_sync(&revoke_work);
 
 	mutex_lock(&gate_mutex);
-	while ((pdev = next_held()) != NULL) {
+	while ((pdev = tppgate_registry_take_held())) {
 		release(pdev);
 		tppgate_event_device(TPPGATE_EVENT_DEVICE_RELEASED, pdev);
 		pci_dev_put(pdev);
@@ -998,14 +624,7 @@ void tppgate_gate_uninit(void)
 	mutex_unlock(&gate_mutex);
 
 	bus_unregister_notifier(&pci_bus_type, &gate_nb);
-
-	spin_lock(&gate_lock);
-	list_splice_init(&gate_devices, &list);
-	spin_unlock(&gate_lock);
-	list_for_each_entry_safe(gd, tmp, &list, node) {
-		pci_dev_put(gd->pdev);
-		kfree(gd);
-	}
+	tppgate_registry_clear();
 
 	policy = rcu_replace_pointer(gate_policy, NULL, true);
 	synchronize_rcu();

@@ -12,6 +12,7 @@
 
 #include "event.h"
 #include "gate.h"
+#include "registry.h"
 #include "netlink.h"
 #include "policy.h"
 #include "version.h"
@@ -77,7 +78,7 @@ static int reply_device(struct genl_info *info, struct pci_dev *pdev)
 	void *hdr;
 	int ret;
 
-	ret = tppgate_gate_get(pdev, &dev);
+	ret = tppgate_registry_get(pdev, &dev);
 	if (ret) {
 		NL_SET_ERR_MSG_MOD(info->extack, "device is not an accelerator");
 		return -EOPNOTSUPP;
@@ -157,7 +158,7 @@ static int device_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 
 	static_assert(sizeof(*ctx) <= sizeof(cb->ctx));
 
-	while ((pdev = tppgate_gate_get_nth(ctx->next, &dev)) != NULL) {
+	while ((pdev = tppgate_registry_get_nth(ctx->next, &dev)) != NULL) {
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 				  cb->nlh->nlmsg_seq, &genl_family, NLM_F_MULTI,
 				  TPPGATE_CMD_DEVICE_GET);
@@ -232,7 +233,7 @@ static int put_status(struct sk_buff *skb)
 		flags |= TPPGATE_STATUS_F_MANUAL;
 	if (tppgate_gate_policy_expired())
 		flags |= TPPGATE_STATUS_F_POLICY_EXPIRED;
-	tppgate_gate_counts(&counts);
+	tppgate_registry_counts(&counts);
 
 	nest = nla_nest_start(skb, TPPGATE_A_STATUS);
 	if (!nest)
@@ -473,7 +474,7 @@ static int event_notify(struct notifier_block *nb, unsigned long action,
 
 	if (!genl_has_listeners(&genl_family, &init_net, MCGRP_EVENTS))
 		return NOTIFY_DONE;
-	if (ev->pdev && tppgate_gate_get(ev->pdev, &dev))
+	if (ev->pdev && tppgate_registry_get(ev->pdev, &dev))
 		return NOTIFY_DONE;
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!skb)

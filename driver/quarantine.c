@@ -15,7 +15,7 @@
 #include <linux/vgaarb.h>
 
 #include "event.h"
-#include "gate.h"
+#include "registry.h"
 #include "quarantine.h"
 
 #define QUARANTINE_COMMAND_BITS \
@@ -32,7 +32,7 @@ static int quarantine_probe(struct pci_dev *pdev, const struct pci_device_id *id
 	int ret;
 
 	/* new_id can offer us anything: take only what the gate holds. */
-	if (!tppgate_gate_should_hold(pdev))
+	if (!tppgate_registry_should_hold(pdev))
 		return -ENODEV;
 
 	q = kzalloc(sizeof(*q), GFP_KERNEL);

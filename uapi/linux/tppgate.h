@@ -11,6 +11,12 @@
  * A device is named by its PCI address (BDF) in the kernel's own form,
  * "DDDD:BB:DD.F" as in /sys/bus/pci/devices, lower-case hex.
  *
+ * A reply carries the command of its request (a DEVICE_ADMIT reply is a
+ * DEVICE_ADMIT message). Commands marked CAP_NET_ADMIN are refused with
+ * -EPERM to callers without it in the initial user namespace; reading
+ * (DEVICE_GET, STATUS_GET, POLICY_GET) and joining "events" are open to
+ * every user, as lspci is.
+ *
  * TPPGATE_CMD_DEVICE_GET
  * ----------------------
  *   Request (doit, one device), unprivileged:
@@ -343,6 +349,8 @@ enum tppgate_boot_mode {
 	TPPGATE_BOOT_QUARANTINE,
 	__TPPGATE_BOOT_MAX
 };
+
+#define TPPGATE_BOOT_MAX (__TPPGATE_BOOT_MAX - 1)
 
 /**
  * enum tppgate_event - what changed (TPPGATE_A_EVENT)
