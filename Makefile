@@ -55,6 +55,7 @@ check: deps
 	$(MAKE) -s userspace || status=1; \
 	$(MAKE) -s -C userspace check O=$(BUILD)/userspace || status=1; \
 	$(MAKE) -s -C userspace fuzz O=$(BUILD)/userspace || status=1; \
+	cp $(BUILD)/userspace/results/*.tap $(RESULTS)/ 2>/dev/null; \
 	$(MAKE) -s keys || status=1; \
 	tests/static/run || status=1; \
 	tests/vm/run || status=1; \

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef UNIT_H
+#define UNIT_H
+
+#include "tap.h"
+
+void test_bdf(void);
+void test_names(void);
+void test_decode(void);
+void test_output(void);
+void test_cli(void);
+void test_nl(void);
+
+#endif /* UNIT_H */

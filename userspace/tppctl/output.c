@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * How tppctl prints things, as text and as JSON. The JSON keys and the enum
+ * strings are an interface for scripts: add keys, never rename them.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "tppctl.h"
+
+typedef const char *(*flag_name_fn)(uint32_t bit);
+
+/* Known bits by name, unknown ones as "0x..", so nothing is hidden. */
+static json_t *flags_json(uint32_t flags, flag_name_fn name)
+{
+	json_t *arr = json_array();
+	unsigned int i;
+
+	if (!arr)
+		return NULL;
+	for (i = 0; i < 32; i++) {
+		uint32_t bit = 1U << i;
+		char hex[16];
+		const char *s;
+
+		if (!(flags & bit))
+			continue;
+		s = name(bit);
+		if (!s) {
+			snprintf(hex, sizeof(hex), "0x%" PRIx32, bit);
+			s = hex;
+		}
+		if (json_array_append_new(arr, json_string(s))) {
+			json_decref(arr);
+			return NULL;
+		}
+	}
+	return arr;
+}
+
+static void flags_text(char *buf, size_t len, uint32_t flags,
+		       flag_name_fn name)
+{
+	size_t off = 0;
+	unsigned int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < 32 && off < len; i++) {
+		uint32_t bit = 1U << i;
+		const char *s;
+		int n;
+
+		if (!(flags & bit))
+			continue;
+		s = name(bit);
+		if (s)
+			n = snprintf(buf + off, len - off, "%s%s",
+				     off ? "," : "", s);
+		else
+			n = snprintf(buf + off, len - off, "%s0x%" PRIx32,
+				     off ? "," : "", bit);
+		if (n < 0)
+			break;
+		off += (size_t)n;
+	}
+	if (!buf[0])
+		snprintf(buf, len, "-");
+}
+
+static json_t *hex_json(unsigned int v, int width)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "0x%0*x", width, v);
+	return json_string(buf);
+}
+
+/* A u64 as a JSON number, or null when absent. */
+static json_t *u64_or_null(bool present, uint64_t v)
+{
+	if (!present)
+		return json_null();
+	/* JSON integers are signed 64-bit; nothing real is that large. */
+	return v > INT64_MAX ? NULL : json_integer((json_int_t)v);
+}
+
+/* Builds an object from key/value pairs; takes ownership of every value. */
+static json_t *object_of(const char *const *keys, json_t **vals, size_t n)
+{
+	json_t *obj = json_object();
+	bool ok = obj;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (ok && vals[i])
+			ok = !json_object_set_new(obj, keys[i], vals[i]);
+		else
+			json_decref(vals[i]);
+		ok = ok && vals[i];
+	}
+	if (!ok) {
+		json_decref(obj);
+		return NULL;
+	}
+	return obj;
+}
+
+static const char *const device_keys[] = {
+	"bdf", "vendor", "device", "subsystem_vendor", "subsystem_device",
+	"class", "state", "reason", "tpp", "flags", "driver",
+};
+
+json_t *tppctl_device_json(const struct tppgate_device_info *d)
+{
+	json_t *v[ARRAY_SIZE(device_keys)];
+	const char *state = tppgate_state_name(d->state);
+	const char *reason = tppgate_reason_name(d->reason);
+
+	if (!state || !reason)
+		return NULL;
+	v[0] = json_string(d->bdf);
+	v[1] = hex_json(d->vendor, 4);
+	v[2] = hex_json(d->device, 4);
+	v[3] = hex_json(d->subsys_vendor, 4);
+	v[4] = hex_json(d->subsys_device, 4);
+	v[5] = hex_json(d->class, 6);
+	v[6] = json_string(state);
+	v[7] = json_string(reason);
+	v[8] = u64_or_null(true, d->tpp);
+	v[9] = flags_json(d->flags, tppgate_device_flag_name);
+	v[10] = d->driver[0] ? json_string(d->driver) : json_null();
+	return object_of(device_keys, v, ARRAY_SIZE(v));
+}
+
+static const char *const status_keys[] = {
+	"version", "boot_mode", "flags", "quarantined", "admitted",
+	"unmanaged_bound", "unmanaged", "over_cap", "admitted_tpp",
+	"node_cap", "policy_serial",
+};
+
+json_t *tppctl_status_json(const struct tppgate_status_info *s)
+{
+	json_t *v[ARRAY_SIZE(status_keys)];
+	const char *mode = tppgate_boot_mode_name(s->boot_mode);
+
+	if (!mode)
+		return NULL;
+	v[0] = json_string(s->version);
+	v[1] = json_string(mode);
+	v[2] = flags_json(s->flags, tppgate_status_flag_name);
+	v[3] = json_integer(s->n_quarantined);
+	v[4] = json_integer(s->n_admitted);
+	v[5] = json_integer(s->n_unmanaged_bound);
+	v[6] = json_integer(s->n_unmanaged);
+	v[7] = json_integer(s->n_over_cap);
+	v[8] = u64_or_null(true, s->admitted_tpp);
+	v[9] = u64_or_null(s->has_node_cap, s->node_cap);
+	v[10] = u64_or_null(s->has_policy, s->policy_serial);
+	return object_of(status_keys, v, ARRAY_SIZE(v));
+}
+
+/* Every event has every key, null where it does not apply. */
+static const char *const event_keys[] = { "event", "device", "policy_serial" };
+
+json_t *tppctl_event_json(const struct tppgate_event_info *e)
+{
+	const char *name = tppgate_event_name(e->event);
+	json_t *v[3];
+
+	if (!name)
+		return NULL;
+	v[0] = json_string(name);
+	v[1] = e->has_device ? tppctl_device_json(&e->device) : json_null();
+	v[2] = u64_or_null(e->has_policy_serial, e->policy_serial);
+	return object_of(event_keys, v, ARRAY_SIZE(v));
+}
+
+/* Prints @j on one line and drops the reference; NULL means it failed. */
+int tppctl_print_json(struct tppctl_ctx *ctx, json_t *j)
+{
+	int err;
+
+	if (!j) {
+		fprintf(ctx->err, "tppctl: cannot format JSON output\n");
+		return -ENOMEM;
+	}
+	err = json_dumpf(j, ctx->out, JSON_COMPACT | JSON_ENSURE_ASCII);
+	json_decref(j);
+	if (err || fputc('\n', ctx->out) == EOF)
+		return -EIO;
+	return 0;
+}
+
+#define ROW_FMT "%-12s  %-9s  %-6s  %-15s  %-14s  %8s  %-16s  %s\n"
+
+void tppctl_device_header(FILE *f)
+{
+	fprintf(f, ROW_FMT, "BDF", "ID", "CLASS", "STATE", "REASON", "TPP",
+		"DRIVER", "FLAGS");
+}
+
+static const char *or_unknown(const char *s)
+{
+	return s ? s : "unknown";
+}
+
+void tppctl_device_row(FILE *f, const struct tppgate_device_info *d)
+{
+	char id[16], class[16], tpp[24], flags[128];
+
+	snprintf(id, sizeof(id), "%04x:%04x", d->vendor, d->device);
+	snprintf(class, sizeof(class), "%06" PRIx32, d->class);
+	snprintf(tpp, sizeof(tpp), "%" PRIu64, d->tpp);
+	flags_text(flags, sizeof(flags), d->flags, tppgate_device_flag_name);
+	fprintf(f, ROW_FMT, d->bdf, id, class,
+		or_unknown(tppgate_state_name(d->state)),
+		or_unknown(tppgate_reason_name(d->reason)), tpp,
+		d->driver[0] ? d->driver : "-", flags);
+}
+
+static void u64_text(char *buf, size_t len, bool present, uint64_t v)
+{
+	if (present)
+		snprintf(buf, len, "%" PRIu64, v);
+	else
+		snprintf(buf, len, "-");
+}
+
+void tppctl_status_text(FILE *f, const struct tppgate_status_info *s)
+{
+	char flags[128], cap[24], serial[24];
+
+	flags_text(flags, sizeof(flags), s->flags, tppgate_status_flag_name);
+	u64_text(cap, sizeof(cap), s->has_node_cap, s->node_cap);
+	u64_text(serial, sizeof(serial), s->has_policy, s->policy_serial);
+	fprintf(f, "version:          %s\n", s->version);
+	fprintf(f, "boot mode:        %s\n",
+		or_unknown(tppgate_boot_mode_name(s->boot_mode)));
+	fprintf(f, "flags:            %s\n", flags);
+	fprintf(f, "policy serial:    %s\n", serial);
+	fprintf(f, "node cap:         %s\n", cap);
+	fprintf(f, "admitted TPP:     %" PRIu64 "\n", s->admitted_tpp);
+	fprintf(f, "quarantined:      %" PRIu32 "\n", s->n_quarantined);
+	fprintf(f, "admitted:         %" PRIu32 "\n", s->n_admitted);
+	fprintf(f, "over-cap:         %" PRIu32 "\n", s->n_over_cap);
+	fprintf(f, "unmanaged-bound:  %" PRIu32 "\n", s->n_unmanaged_bound);
+	fprintf(f, "unmanaged:        %" PRIu32 "\n", s->n_unmanaged);
+}
+
+void tppctl_event_text(FILE *f, const struct tppgate_event_info *e)
+{
+	const struct tppgate_device_info *d = &e->device;
+	const char *name = or_unknown(tppgate_event_name(e->event));
+	char flags[128], serial[24];
+
+	if (!e->has_device) {
+		u64_text(serial, sizeof(serial), e->has_policy_serial,
+			 e->policy_serial);
+		fprintf(f, "%s serial=%s\n", name, serial);
+		return;
+	}
+	flags_text(flags, sizeof(flags), d->flags, tppgate_device_flag_name);
+	fprintf(f, "%s %s id=%04x:%04x state=%s reason=%s tpp=%" PRIu64
+		" driver=%s flags=%s\n",
+		name, d->bdf, d->vendor, d->device,
+		or_unknown(tppgate_state_name(d->state)),
+		or_unknown(tppgate_reason_name(d->reason)), d->tpp,
+		d->driver[0] ? d->driver : "-", flags);
+}
+
+/* PCI order: domain, bus, device, function. */
+int tppctl_device_cmp(const struct tppgate_device_info *a,
+		      const struct tppgate_device_info *b)
+{
+	struct tppgate_bdf x = { 0 }, y = { 0 };
+	uint64_t kx, ky;
+
+	tppgate_bdf_parse(a->bdf, &x);
+	tppgate_bdf_parse(b->bdf, &y);
+	kx = (uint64_t)x.domain << 16 | x.bus << 8 | x.dev << 3 | x.fn;
+	ky = (uint64_t)y.domain << 16 | y.bus << 8 | y.dev << 3 | y.fn;
+	return kx < ky ? -1 : kx > ky;
+}
