@@ -168,9 +168,9 @@ static void adopt(struct pci_dev *pdev)
 				       TPPGATE_REASON_BOUND_AT_LOAD, 0);
 		return;
 	}
+	/* Held from now on because nothing admits it: the policy decides. */
 	if (tppgate_registry_track(pdev, TPPGATE_STATE_QUARANTINED,
-				   pdev->dev.driver ? TPPGATE_REASON_BOUND_AT_LOAD :
-						      TPPGATE_REASON_NO_POLICY,
+				   TPPGATE_REASON_NO_POLICY,
 				   is_boot_vga(pdev) ? TPPGATE_DEVICE_F_BOOT_VGA : 0))
 		return;
 	hold(pdev);
