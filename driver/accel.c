@@ -68,6 +68,8 @@ static int parse_ids(const char *param)
 		return -ENOMEM;
 	cur = buf;
 	while ((tok = strsep(&cur, ",")) != NULL) {
+		char shown[16];
+
 		if (!*tok)
 			continue;
 		if (n_extra_ids == MAX_EXTRA) {
@@ -75,8 +77,10 @@ static int parse_ids(const char *param)
 			ret = -E2BIG;
 			break;
 		}
+		/* parse_id() cuts the token at the colon; say what was given. */
+		strscpy(shown, tok, sizeof(shown));
 		if (parse_id(tok, &extra_ids[n_extra_ids])) {
-			pr_err("ids: '%s' is not vendor:device in hex\n", tok);
+			pr_err("ids: '%s' is not vendor:device in hex\n", shown);
 			ret = -EINVAL;
 			break;
 		}

@@ -127,7 +127,7 @@ void tppgate_event_device(enum tppgate_event event, struct pci_dev *pdev)
 	if (tppgate_registry_get(pdev, &dev))
 		pr_info("%s: %s\n", pci_name(pdev), tppgate_event_name(event));
 	else
-		pr_info("%s: %s: %s (%s)\n", pci_name(pdev),
+		pr_info("%s: %s; state %s, reason %s\n", pci_name(pdev),
 			tppgate_event_name(event), tppgate_state_name(dev.state),
 			tppgate_reason_name(dev.reason));
 	blocking_notifier_call_chain(&event_chain, event, &info);

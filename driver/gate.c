@@ -126,7 +126,7 @@ static int hold(struct pci_dev *pdev)
 	return 0;
 
 err_claim:
-	pci_err(pdev, "quarantine driver did not bind (%d)\n", ret);
+	pr_err("%s: quarantine driver did not bind (%d)\n", pci_name(pdev), ret);
 	tppgate_registry_set(pdev, TPPGATE_STATE_QUARANTINED,
 			     TPPGATE_REASON_CLAIM_FAILED);
 	tppgate_event_device(TPPGATE_EVENT_DEVICE_QUARANTINED, pdev);
@@ -146,12 +146,12 @@ static void release(struct pci_dev *pdev)
 
 	ret = compat_set_driver_override(pdev, "");
 	if (ret)
-		pci_warn(pdev, "driver_override not cleared (%d)\n", ret);
+		pr_warn("%s: driver_override not cleared (%d)\n", pci_name(pdev), ret);
 	if (tppgate_quarantine_holds(pdev))
 		device_release_driver(dev);
 	ret = device_attach(dev);
 	if (ret < 0)
-		pci_info(pdev, "driver probe after admission failed (%d)\n", ret);
+		pr_info("%s: driver probe after admission failed (%d)\n", pci_name(pdev), ret);
 }
 
 /* Decide and apply the state of an accelerator found by a sweep. */
@@ -204,7 +204,7 @@ static void device_added(struct pci_dev *pdev)
 		return;
 	/* Even untracked, the override keeps other drivers off (fail closed). */
 	if (compat_set_driver_override(pdev, TPPGATE_DRIVER_NAME)) {
-		pci_err(pdev, "could not quarantine: driver_override not set\n");
+		pr_err("%s: could not quarantine: driver_override not set\n", pci_name(pdev));
 		tppgate_registry_set(pdev, TPPGATE_STATE_QUARANTINED,
 				     TPPGATE_REASON_CLAIM_FAILED);
 	}
@@ -255,7 +255,7 @@ static struct notifier_block gate_nb = {
  * leaves its driver in place and counts it as admitted.
  *
  * Context: process context; takes device_lock() through the driver core.
- * Return: 0; -EPERM unless manual=1; -EOPNOTSUPP if @pdev is not a gated
+ * Return: 0; -EACCES unless manual=1; -EOPNOTSUPP if @pdev is not a gated
  * accelerator; -ESHUTDOWN while the module unloads.
  */
 int tppgate_gate_admit(struct pci_dev *pdev, struct netlink_ext_ack *extack)
@@ -265,14 +265,14 @@ int tppgate_gate_admit(struct pci_dev *pdev, struct netlink_ext_ack *extack)
 
 	if (!manual) {
 		NL_SET_ERR_MSG_MOD(extack, "admission by hand is off (load with manual=1)");
-		return -EPERM;
+		return -EACCES;
 	}
 	mutex_lock(&gate_mutex);
 	ret = tppgate_registry_gated_state(pdev, &state, extack);
 	if (ret || state == TPPGATE_STATE_ADMITTED)
 		goto out;
 
-	pci_notice(pdev, "admitted by hand (manual override)\n");
+	pr_notice("%s: admitted by hand (manual override)\n", pci_name(pdev));
 	tppgate_registry_set(pdev, TPPGATE_STATE_ADMITTED, TPPGATE_REASON_MANUAL);
 	if (state == TPPGATE_STATE_QUARANTINED)
 		release(pdev);
@@ -292,7 +292,7 @@ out:
  * its place. The policy does not admit it again until it is admitted by hand.
  *
  * Context: process context; takes device_lock() through the driver core.
- * Return: 0; -EPERM unless manual=1; -EOPNOTSUPP if @pdev is not a gated
+ * Return: 0; -EACCES unless manual=1; -EOPNOTSUPP if @pdev is not a gated
  * accelerator; -ESHUTDOWN while the module unloads; -EBUSY or another errno
  * from the driver core if the quarantine driver could not bind (the device
  * then has no driver).
@@ -304,7 +304,7 @@ int tppgate_gate_quarantine(struct pci_dev *pdev, struct netlink_ext_ack *extack
 
 	if (!manual) {
 		NL_SET_ERR_MSG_MOD(extack, "quarantine by hand is off (load with manual=1)");
-		return -EPERM;
+		return -EACCES;
 	}
 	mutex_lock(&gate_mutex);
 	ret = tppgate_registry_gated_state(pdev, &state, extack);
@@ -313,7 +313,7 @@ int tppgate_gate_quarantine(struct pci_dev *pdev, struct netlink_ext_ack *extack
 	if (state == TPPGATE_STATE_QUARANTINED && tppgate_quarantine_holds(pdev))
 		goto out;
 
-	pci_notice(pdev, "quarantined by hand (manual override)\n");
+	pr_notice("%s: quarantined by hand (manual override)\n", pci_name(pdev));
 	tppgate_registry_set(pdev, TPPGATE_STATE_QUARANTINED, TPPGATE_REASON_MANUAL);
 	ret = hold(pdev);
 	if (ret)
@@ -440,7 +440,7 @@ static void revoke_fn(struct work_struct *work)
 	    p->revoke_mode != TPPGATE_REVOKE_DEADLINE)
 		goto out;
 	while ((pdev = tppgate_registry_take_revocable(p->revoke_deadline))) {
-		pci_notice(pdev, "revoking: over the cap past the deadline\n");
+		pr_notice("%s: revoking: over the cap past the deadline\n", pci_name(pdev));
 		hold(pdev);
 		pci_dev_put(pdev);
 	}

@@ -48,7 +48,7 @@ static int quarantine_probe(struct pci_dev *pdev, const struct pci_device_id *id
 	/* Not fatal: a firmware framebuffer may already own a BAR. */
 	ret = pci_request_regions_exclusive(pdev, TPPGATE_DRIVER_NAME);
 	if (ret)
-		pci_info(pdev, "BARs not claimed (%d); mmap is not blocked\n", ret);
+		pr_info("%s: BARs not claimed (%d); mmap is not blocked\n", pci_name(pdev), ret);
 	q->regions_held = !ret;
 
 	pci_set_drvdata(pdev, q);

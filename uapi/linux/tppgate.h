@@ -44,9 +44,14 @@
  *   Release a quarantined accelerator to its real driver.
  *     TPPGATE_A_DEVICE: NLA_NESTED
  *       TPPGATE_DEVICE_A_BDF: NLA_NUL_STRING
+ *   Only when the module was loaded with manual=1: admitting by hand
+ *   overrides the policy (and is logged); the policy leaves a device
+ *   admitted or quarantined by hand alone.
  *   Reply: the device as in DEVICE_GET, after the change.
  *   Errors: -ENODEV no PCI device with that address; -EOPNOTSUPP the device
- *   is not an accelerator; -EPERM the caller lacks CAP_NET_ADMIN.
+ *   is not an accelerator (or is the ungated boot VGA device); -EPERM the
+ *   caller lacks CAP_NET_ADMIN; -EACCES manual=1 is not set; -ESHUTDOWN the
+ *   module is unloading.
  *
  * TPPGATE_CMD_DEVICE_QUARANTINE (CAP_NET_ADMIN)
  * -----------------------------
