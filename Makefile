@@ -49,16 +49,23 @@ deps:
 	@if [ "$$(id -u)" = 0 ]; then scripts/install-deps; \
 	else echo "make deps: not root, assuming dependencies are installed" >&2; fi
 
+# Every stage counts: a stage that fails before writing its own TAP (a
+# build error, a crashed runner) is a "not ok" line in the summary too.
 check: deps
 	@rm -rf $(RESULTS); mkdir -p $(RESULTS)
-	@status=0; \
-	$(MAKE) -s userspace || status=1; \
-	$(MAKE) -s -C userspace check O=$(BUILD)/userspace || status=1; \
-	$(MAKE) -s -C userspace fuzz O=$(BUILD)/userspace || status=1; \
+	@status=0; n=0; \
+	stage() { \
+		name=$$1; shift; n=$$((n + 1)); \
+		if "$$@"; then echo "ok $$n - make check: $$name" >> $(RESULTS)/stages.tap; \
+		else echo "not ok $$n - make check: $$name" >> $(RESULTS)/stages.tap; status=1; fi; \
+	}; \
+	stage "userspace builds" $(MAKE) -s userspace; \
+	stage "host unit tests" $(MAKE) -s -C userspace check O=$(BUILD)/userspace; \
+	stage "fuzzers" $(MAKE) -s -C userspace fuzz O=$(BUILD)/userspace; \
 	cp $(BUILD)/userspace/results/*.tap $(RESULTS)/ 2>/dev/null; \
-	$(MAKE) -s keys || status=1; \
-	tests/static/run || status=1; \
-	tests/vm/run || status=1; \
+	stage "development key" $(MAKE) -s keys; \
+	stage "static checks" tests/static/run; \
+	stage "QEMU suites" tests/vm/run; \
 	tests/summarize $(RESULTS) || status=1; \
 	exit $$status
 
