@@ -6,6 +6,7 @@
 #   make check        every test: host unit tests, fuzzers, static checks,
 #                     and the module booted in QEMU on each Debian kernel
 #   make demo         boot the QEMU demo (4 edu accelerators, one admitted)
+#   make bench-policy time policy loads in the VM, by phase (by hand only)
 #   make install      install the module (for KDIR) and the tools
 #   make style        checkpatch --strict and sparse on driver/
 
@@ -72,6 +73,10 @@ check: deps
 demo: deps userspace keys
 	tests/vm/demo
 
+# Benchmarks, run by hand (never by make check): ratios, not thresholds.
+bench-policy: deps userspace keys
+	tests/vm/bench
+
 style:
 	tests/static/run
 
@@ -85,4 +90,4 @@ clean:
 	rm -rf $(BUILD)
 	-$(MAKE) -C driver KDIR=$(KDIR) clean 2>/dev/null
 
-.PHONY: all keys module userspace deps check demo style install clean
+.PHONY: all keys module userspace deps check demo bench-policy style install clean

@@ -154,7 +154,18 @@ vm_build_programs()
 	make -C "$VM_TOP/tests/selftests" O="$VM_TOP/build/selftests" \
 		>"$VM_BUILD/build-selftests.log" 2>&1 || return 1
 	cc -static -O2 -Wall -Wextra -Werror -o "$VM_BUILD/tools/mmap_bar" \
-		"$VM_DIR/tools/mmap_bar.c" >>"$VM_BUILD/build-selftests.log" 2>&1
+		"$VM_DIR/tools/mmap_bar.c" >>"$VM_BUILD/build-selftests.log" 2>&1 || return 1
+	# Benchmarks (make bench-*): built always, run only in bench mode.
+	mkdir -p "$VM_TOP/build/bench"
+	for f in "$VM_TOP"/tests/bench/*.c; do
+		[ -f "$f" ] || continue
+		cc -O2 -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE \
+			-I"$VM_TOP/uapi" -I"$VM_TOP/tests/selftests" \
+			$(pkg-config --cflags libnl-genl-3.0) \
+			-o "$VM_TOP/build/bench/$(basename "$f" .c)" "$f" \
+			$(pkg-config --libs libnl-genl-3.0 libcrypto) \
+			>>"$VM_BUILD/build-selftests.log" 2>&1 || return 1
+	done
 }
 
 # vm_install_bin ROOT SRC DEST: copy an executable and every shared library
@@ -236,6 +247,10 @@ vm_build_initramfs()
 		fi
 	done
 	cp "$VM_BUILD/tools/mmap_bar" "$root/tpp/tools/"
+	mkdir -p "$root/tpp/bench"
+	for f in "$VM_TOP"/build/bench/*; do
+		[ -x "$f" ] && vm_install_bin "$root" "$f" "/tpp/bench/${f##*/}"
+	done
 	# The policy signer, for tests that load signed policies.
 	mkdir -p "$root/tpp/keys"
 	cp "$TPPGATE_CERTS" "$root/tpp/keys/signer.crt" 2>/dev/null || true
