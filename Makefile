@@ -20,6 +20,8 @@ RESULTS := $(BUILD)/results
 DEV_KEY := $(BUILD)/keys/signing.key
 DEV_CERT := $(BUILD)/keys/signing.crt
 TPPGATE_CERTS ?= $(DEV_CERT)
+# Kbuild runs in KDIR: a relative path would name a file there.
+override TPPGATE_CERTS := $(abspath $(TPPGATE_CERTS))
 export TPPGATE_CERTS
 
 all: module userspace
@@ -36,6 +38,10 @@ $(DEV_CERT):
 	@echo "tppgate: development signing key in $(dir $@) (not for production)"
 
 module: $(if $(filter $(DEV_CERT),$(TPPGATE_CERTS)),$(DEV_CERT))
+	@if [ "$(TPPGATE_CERTS)" = "$(DEV_CERT)" ]; then \
+		echo "WARNING: tppgate.ko will trust the DEVELOPMENT key in build/keys:"; \
+		echo "WARNING: anyone holding it can sign policies. For a real host, build"; \
+		echo "WARNING: with TPPGATE_CERTS=/path/to/your-signers.pem"; fi >&2
 	@test -f $(KDIR)/Makefile || { \
 		echo "no kernel build tree at KDIR=$(KDIR)"; \
 		echo "install linux-headers-$$(uname -r) or pass KDIR=/usr/src/linux-headers-VERSION"; \
@@ -80,8 +86,12 @@ bench-policy: deps userspace keys
 style:
 	tests/static/run
 
-install: module userspace
-	$(MAKE) -C driver KDIR=$(KDIR) install
+# Installs what was built; never rebuilds the module, which would embed
+# whatever TPPGATE_CERTS says now (the development key, by default).
+install: userspace
+	@test -f driver/tppgate.ko || { echo "build the module first: make TPPGATE_CERTS=..." >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/driver modules_install
+	depmod -a
 	install -D -m 0755 $(BUILD)/userspace/tppctl $(DESTDIR)$(PREFIX)/sbin/tppctl
 	install -D -m 0644 userspace/man/tppctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/tppctl.8
 	install -D -m 0644 uapi/linux/tppgate.h $(DESTDIR)$(PREFIX)/include/linux/tppgate.h

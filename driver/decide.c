@@ -7,8 +7,12 @@
  * admitted are kept while they fit, so when a cap drops, the devices that go
  * over it are the most recently admitted. Quarantined devices are then
  * admitted in PCI address order (the order of @d) while they fit.
- * Decisions an administrator made by hand (reason manual) stand; a device
- * the gate does not manage (unmanaged-bound) still uses its share of the cap.
+ *
+ * What runs is what counts. Over-cap devices run until they are revoked
+ * (never, with revoke mode never), so their TPP leaves no room for new
+ * admissions, though it does not push out devices admitted before them.
+ * Decisions an administrator made by hand (reason manual) stand, and a
+ * device the gate does not manage (unmanaged-bound) uses its share too.
  */
 
 #include <linux/kernel.h>
@@ -86,7 +90,7 @@ void tppgate_decide(const struct tppgate_policy *p, bool expired,
 		    struct tppgate_decision **order)
 {
 	struct verdict v;
-	u64 used = 0;
+	u64 used = 0, over = 0;
 	size_t i, m = 0;
 
 	for (i = 0; i < n; i++) {
@@ -94,7 +98,7 @@ void tppgate_decide(const struct tppgate_policy *p, bool expired,
 		d[i].tpp = v.tpp;
 		if (d[i].state == TPPGATE_STATE_UNMANAGED_BOUND ||
 		    (running(d[i].state) && d[i].reason == TPPGATE_REASON_MANUAL))
-			used += v.counted ? v.tpp : 0;
+			used += v.tpp;
 		else if (running(d[i].state))
 			order[m++] = &d[i];
 	}
@@ -110,13 +114,15 @@ void tppgate_decide(const struct tppgate_policy *p, bool expired,
 		} else {
 			order[i]->state = TPPGATE_STATE_OVER_CAP;
 			order[i]->reason = v.allowed ? TPPGATE_REASON_OVER_CAP : v.reason;
+			over += v.tpp;
 		}
 	}
+	/* Until they are revoked, over-cap devices still use their share. */
+	used += over;
 
 	for (i = 0; i < n; i++) {
 		if (d[i].state != TPPGATE_STATE_QUARANTINED ||
-		    d[i].reason == TPPGATE_REASON_MANUAL ||
-		    d[i].reason == TPPGATE_REASON_CLAIM_FAILED)
+		    d[i].reason == TPPGATE_REASON_MANUAL)
 			continue;
 		v = judge(p, expired, d[i].pdev);
 		if (v.allowed && (!v.counted || fits(p, used, v.tpp))) {

@@ -71,9 +71,11 @@ static struct tppgate_policy __rcu *gate_policy;
 static bool gate_expired;
 
 static void eval_fn(struct work_struct *work);
+static void reclaim_fn(struct work_struct *work);
 static void expiry_fn(struct work_struct *work);
 static void revoke_fn(struct work_struct *work);
 static DECLARE_WORK(eval_work, eval_fn);
+static DECLARE_WORK(reclaim_work, reclaim_fn);
 static DECLARE_DELAYED_WORK(expiry_work, expiry_fn);
 static DECLARE_DELAYED_WORK(revoke_work, revoke_fn);
 
@@ -216,6 +218,21 @@ static void device_added(struct pci_dev *pdev)
 		schedule_work(&eval_work);
 }
 
+/*
+ * Another driver bound a device the gate holds quarantined: possible only if
+ * setting its driver_override failed, or through the 6.1 override race. The
+ * notifier runs under device_lock(), so the unbind happens in a work item.
+ */
+static void device_bound(struct pci_dev *pdev)
+{
+	struct tppgate_dev_info info;
+
+	if (tppgate_quarantine_holds(pdev) || tppgate_registry_get(pdev, &info) ||
+	    info.state != TPPGATE_STATE_QUARANTINED)
+		return;
+	schedule_work(&reclaim_work);
+}
+
 static void device_removed(struct pci_dev *pdev)
 {
 	if (!tppgate_registry_known(pdev))
@@ -232,6 +249,9 @@ static int gate_bus_notify(struct notifier_block *nb, unsigned long action,
 	switch (action) {
 	case BUS_NOTIFY_ADD_DEVICE:
 		device_added(pdev);
+		break;
+	case BUS_NOTIFY_BOUND_DRIVER:
+		device_bound(pdev);
 		break;
 	case BUS_NOTIFY_DEL_DEVICE:
 		device_removed(pdev);
@@ -310,11 +330,11 @@ int tppgate_gate_quarantine(struct pci_dev *pdev, struct netlink_ext_ack *extack
 	ret = tppgate_registry_gated_state(pdev, &state, extack);
 	if (ret)
 		goto out;
+	pr_notice("%s: quarantined by hand (manual override)\n", pci_name(pdev));
+	/* Even if already held: from now on the policy leaves it alone. */
+	tppgate_registry_set(pdev, TPPGATE_STATE_QUARANTINED, TPPGATE_REASON_MANUAL);
 	if (state == TPPGATE_STATE_QUARANTINED && tppgate_quarantine_holds(pdev))
 		goto out;
-
-	pr_notice("%s: quarantined by hand (manual override)\n", pci_name(pdev));
-	tppgate_registry_set(pdev, TPPGATE_STATE_QUARANTINED, TPPGATE_REASON_MANUAL);
 	ret = hold(pdev);
 	if (ret)
 		NL_SET_ERR_MSG_MOD(extack, "quarantine driver could not bind");
@@ -339,7 +359,6 @@ static void apply(const struct tppgate_decision *d)
 		tppgate_event_device(TPPGATE_EVENT_DEVICE_ADMITTED, d->pdev);
 	} else if (d->state == TPPGATE_STATE_OVER_CAP) {
 		tppgate_event_device(TPPGATE_EVENT_DEVICE_OVER_CAP, d->pdev);
-		schedule_revoke();
 	}
 }
 
@@ -362,16 +381,17 @@ static void evaluate(void)
 	if (scratch) {
 		tppgate_decide(p, gate_expired, d, n, scratch);
 		for (i = 0; i < n; i++)
-			if (d[i].state != TPPGATE_STATE_UNMANAGED &&
-			    d[i].state != TPPGATE_STATE_UNMANAGED_BOUND)
-				apply(&d[i]);
+			apply(&d[i]);
 		kfree(scratch);
 	}
 	for (i = 0; i < n; i++)
 		pci_dev_put(d[i].pdev);
 	kfree(d);
-	if (scratch)
+	if (scratch) {
+		/* Also for devices a previous policy left over the cap. */
+		schedule_revoke();
 		return;
+	}
 
 err_retry:
 	pr_warn("out of memory deciding admission; retrying\n");
@@ -382,6 +402,30 @@ static void eval_fn(struct work_struct *work)
 {
 	mutex_lock(&gate_mutex);
 	evaluate();
+	mutex_unlock(&gate_mutex);
+}
+
+/* Take back quarantined devices that the quarantine driver does not hold. */
+static void reclaim_fn(struct work_struct *work)
+{
+	struct tppgate_decision *d;
+	bool more;
+	ssize_t n, i;
+
+	mutex_lock(&gate_mutex);
+	n = tppgate_registry_snapshot(&d, &more);
+	for (i = 0; i < n; i++) {
+		if (d[i].state == TPPGATE_STATE_QUARANTINED &&
+		    !tppgate_quarantine_holds(d[i].pdev) &&
+		    !tppgate_registry_closing()) {
+			pr_notice("%s: bound to another driver while quarantined; taking it back\n",
+				  pci_name(d[i].pdev));
+			hold(d[i].pdev);
+		}
+		pci_dev_put(d[i].pdev);
+	}
+	if (n >= 0)
+		kfree(d);
 	mutex_unlock(&gate_mutex);
 }
 
@@ -444,7 +488,8 @@ static void revoke_fn(struct work_struct *work)
 		hold(pdev);
 		pci_dev_put(pdev);
 	}
-	schedule_revoke();
+	/* The room they leave may admit others; this also re-arms the timer. */
+	evaluate();
 out:
 	mutex_unlock(&gate_mutex);
 }
@@ -610,8 +655,14 @@ void tppgate_gate_uninit(void)
 	tppgate_registry_close();
 	mutex_unlock(&gate_mutex);
 
+	/*
+	 * No notifier may queue work once the work is cancelled; devices that
+	 * leave the bus meanwhile stay referenced until the registry is cleared.
+	 */
+	bus_unregister_notifier(&pci_bus_type, &gate_nb);
 	/* The work functions see the registry closed and do nothing more. */
 	cancel_work_sync(&eval_work);
+	cancel_work_sync(&reclaim_work);
 	cancel_delayed_work_sync(&expiry_work);
 	cancel_delayed_work_sync(&revoke_work);
 
@@ -623,7 +674,6 @@ void tppgate_gate_uninit(void)
 	}
 	mutex_unlock(&gate_mutex);
 
-	bus_unregister_notifier(&pci_bus_type, &gate_nb);
 	tppgate_registry_clear();
 
 	policy = rcu_replace_pointer(gate_policy, NULL, true);

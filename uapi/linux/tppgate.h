@@ -4,9 +4,9 @@
  *
  * Generic netlink family "tppgate", version 1, in the initial network
  * namespace only. Multicast group "events". All integers are in host byte
- * order. Every command is validated strictly: unknown attributes, unknown
- * flag bits and out-of-range values are rejected with -EINVAL and an extended
- * ack message that names the offending attribute.
+ * order. Every command is validated strictly: unknown attributes and
+ * malformed values are rejected with -EINVAL, out-of-range values with
+ * -ERANGE, and an extended ack message names the offending attribute.
  *
  * A device is named by its PCI address (BDF) in the kernel's own form,
  * "DDDD:BB:DD.F" as in /sys/bus/pci/devices, lower-case hex.
@@ -57,7 +57,9 @@
  * -----------------------------
  *   Take an accelerator back: unbind its driver, bind the quarantine driver,
  *   stop its decoding and bus mastering. Same attributes, reply and errors as
- *   TPPGATE_CMD_DEVICE_ADMIT.
+ *   TPPGATE_CMD_DEVICE_ADMIT, plus -EBUSY (or another driver-core errno)
+ *   when the quarantine driver could not bind; the device then has no
+ *   driver and reports reason claim-failed.
  *
  * TPPGATE_CMD_STATUS_GET
  * ----------------------
@@ -72,16 +74,17 @@
  *       TPPGATE_STATUS_A_N_UNMANAGED_BOUND: NLA_U32
  *       TPPGATE_STATUS_A_N_UNMANAGED:     NLA_U32
  *       TPPGATE_STATUS_A_N_OVER_CAP:      NLA_U32
- *       TPPGATE_STATUS_A_ADMITTED_TPP:    NLA_U64, TPP of admitted and
- *                                         over-cap devices
+ *       TPPGATE_STATUS_A_ADMITTED_TPP:    NLA_U64, TPP of the devices that
+ *                                         run: admitted, over-cap and
+ *                                         unmanaged-bound
  *       TPPGATE_STATUS_A_NODE_CAP:        NLA_U64, the cap in force now
  *                                         (absent: no cap)
  *       TPPGATE_STATUS_A_POLICY_SERIAL:   NLA_U64 (absent: no policy)
  *
  * TPPGATE_CMD_EVENT (multicast only, group "events")
  * -----------------
- *   Sent once per change of a device's state, and when a policy is loaded
- *   or lapses.
+ *   Sent once per change of a device's state (a change of reason alone
+ *   sends none), and when a policy is loaded or lapses.
  *     TPPGATE_A_EVENT:       NLA_U32, enum tppgate_event
  *     TPPGATE_A_DEVICE:      NLA_NESTED, the device after the change, as in
  *                            DEVICE_GET (device events)
@@ -113,6 +116,14 @@
  *     -EAGAIN      now is before not-before (not yet valid)
  *     -EACCES      the policy is bound to another host
  *     -EPROTONOSUPPORT unknown format version
+ *     -ERANGE      a value outside its documented range
+ *     -ENOPKG      the kernel lacks the signature's algorithm (ECDSA on 6.1)
+ *     -ESHUTDOWN   the module is unloading
+ *     -ENOMEM      out of memory
+ *   -E2BIG also for a signature over TPPGATE_SIGNATURE_MAX. Validity is
+ *   [not-before, not-after): a policy is expired from not-after on.
+ *   Serials live in memory only: after the module is reloaded, any serial
+ *   loads (see Documentation/design.rst, threat model).
  *
  * TPPGATE_CMD_POLICY_GET
  * ----------------------
@@ -260,7 +271,8 @@ enum tppgate_status_attr {
  *	memory and I/O decoding and bus mastering off, BARs claimed.
  * @TPPGATE_STATE_ADMITTED: released to its real driver by the gate.
  * @TPPGATE_STATE_UNMANAGED_BOUND: already bound to another driver when the
- *	module loaded with boot=keep; left running, not counted as admitted.
+ *	module loaded with boot=keep; left running and never unbound by the
+ *	gate, but its TPP counts against the cap.
  * @TPPGATE_STATE_UNMANAGED: not gated at all (the boot VGA device, unless
  *	the gate_boot_vga parameter is set).
  * @TPPGATE_STATE_OVER_CAP: admitted, but the policy in force no longer
@@ -280,7 +292,7 @@ enum tppgate_state {
 
 /**
  * enum tppgate_reason - why a device is in its state
- * @TPPGATE_REASON_NONE: no particular reason (admitted devices).
+ * @TPPGATE_REASON_NONE: no particular reason (devices let go at unload).
  * @TPPGATE_REASON_NO_POLICY: quarantined because nothing admitted it.
  * @TPPGATE_REASON_MANUAL: quarantined or admitted by an administrator.
  * @TPPGATE_REASON_BOOT_VGA: the boot VGA device, left alone.
@@ -441,7 +453,7 @@ enum tppgate_host_attr {
  *	the module computes it itself.
  * @TPPGATE_HOST_MACHINE_ID: SHA-256 of /etc/machine-id (32 hex digits, no
  *	newline); the module compares it with its host_id= parameter, which
- *	the init system sets at load.
+ *	the administrator sets at load (modprobe.d).
  */
 enum tppgate_host_kind {
 	TPPGATE_HOST_DMI_UUID,
@@ -490,8 +502,9 @@ enum tppgate_revoke_mode {
  * @action: enum tppgate_action
  * @flags: reserved, must be 0
  *
- * When two entries match a device, one with subsystem ids (see struct
- * tppgate_catalog_subsys) wins over one without; otherwise the first wins.
+ * When two entries match a device, the one with subsystem ids (see struct
+ * tppgate_catalog_subsys) wins over the one without; a device listed twice
+ * with the same ids is rejected.
  */
 struct tppgate_catalog_entry {
 	__u16 vendor;
