@@ -38,6 +38,7 @@ struct pol {
 	int n_entries;			/* extra filler entries */
 	int host_kind;			/* -1: no binding */
 	int extra_attr;			/* an unknown attribute type, 0: none */
+	int unsorted;			/* break the canonical catalog order */
 };
 
 static inline void pol_default(struct pol *p, unsigned long long serial)
@@ -80,16 +81,22 @@ static inline struct nl_msg *pol_build(const struct pol *p)
 		nla_put(msg, TPPGATE_HOST_A_HASH, sizeof(hash), hash);
 		nla_nest_end(msg, h);
 	}
-	cat[0] = (struct tppgate_catalog_entry){
+	/* Canonical order: filler devices (vendor 0x10de) before the edu. */
+	for (i = 0; i < n - 1; i++)
+		cat[i] = (struct tppgate_catalog_entry){
+			.vendor = 0x10de, .device = i + 1, .tpp = 15832,
+			.action = TPPGATE_ACTION_COUNT,
+		};
+	cat[n - 1] = (struct tppgate_catalog_entry){
 		.vendor = EDU_VENDOR, .device = EDU_DEVICE, .tpp = EDU_TPP,
 		.pd = 100, .action = p->edu_action,
 	};
-	/* Filler: devices this VM does not have, all distinct. */
-	for (i = 1; i < n; i++)
-		cat[i] = (struct tppgate_catalog_entry){
-			.vendor = 0x10de, .device = i, .tpp = 15832,
-			.action = TPPGATE_ACTION_COUNT,
-		};
+	if (p->unsorted && n > 1) {
+		struct tppgate_catalog_entry t = cat[0];
+
+		cat[0] = cat[n - 1];
+		cat[n - 1] = t;
+	}
 	nla_put(msg, TPPGATE_POLICY_A_CATALOG, n * sizeof(*cat), cat);
 	if (p->extra_attr)
 		nla_put_u32(msg, p->extra_attr, 1);

@@ -490,6 +490,16 @@ TEST_F(policy, too_many_catalog_entries)
 	expect_refused(_metadata, self, &p, -E2BIG, "4096");
 }
 
+TEST_F(policy, catalog_out_of_order_is_refused)
+{
+	struct pol p;
+
+	pol_default(&p, 6);
+	p.n_entries = 3;
+	p.unsorted = 1;
+	expect_refused(_metadata, self, &p, -EINVAL, "canonical order");
+}
+
 TEST_F(policy, catalog_of_4096_entries_loads)
 {
 	struct reply r;

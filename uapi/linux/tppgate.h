@@ -165,12 +165,20 @@
  *                               ones, at most TPPGATE_CLASSES_MAX  optional
  *     DEFAULT_ACTION  NLA_U32   enum tppgate_action for devices not in
  *                               the catalog (default deny)        optional
- *     CATALOG         binary    struct tppgate_catalog_entry[],
- *                               at most TPPGATE_CATALOG_MAX       optional
+ *     CATALOG         binary    struct tppgate_catalog_entry[], at most
+ *                               TPPGATE_CATALOG_MAX, in canonical order
+ *                               (see below)                       optional
  *     CATALOG_SUBSYS  binary    struct tppgate_catalog_subsys[], indexes
  *                               strictly increasing               optional
  *     CATALOG_NAMES   binary    one NUL-terminated name per catalog entry,
  *                               each < TPPGATE_NAME_MAX bytes      optional
+ *
+ *   Canonical order: catalog entries ascend by vendor, then device; for
+ *   one vendor:device, the entries restricted to a subsystem come first,
+ *   ascending by subsystem vendor and subsystem device, and the entry
+ *   without subsystem ids (at most one) comes last. The module checks the
+ *   order in one pass and rejects a blob out of order with -EINVAL; the
+ *   order also makes a duplicate entry impossible.
  */
 
 #ifndef _UAPI_LINUX_TPPGATE_H
@@ -503,8 +511,8 @@ enum tppgate_revoke_mode {
  * @flags: reserved, must be 0
  *
  * When two entries match a device, the one with subsystem ids (see struct
- * tppgate_catalog_subsys) wins over the one without; a device listed twice
- * with the same ids is rejected.
+ * tppgate_catalog_subsys) wins over the one without. Entries are in the
+ * canonical order described at the top of this header.
  */
 struct tppgate_catalog_entry {
 	__u16 vendor;
