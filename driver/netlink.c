@@ -175,32 +175,31 @@ static int device_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
-static int device_admit_doit(struct sk_buff *skb, struct genl_info *info)
+/* Admit or quarantine the device the request names, then reply with it. */
+static int device_change(struct genl_info *info,
+			 int (*change)(struct pci_dev *pdev,
+				       struct netlink_ext_ack *extack))
 {
 	struct pci_dev *pdev = lookup_device(info);
 	int ret;
 
 	if (IS_ERR(pdev))
 		return PTR_ERR(pdev);
-	ret = tppgate_gate_admit(pdev, info->extack);
+	ret = change(pdev, info->extack);
 	if (!ret)
 		ret = reply_device(info, pdev);
 	pci_dev_put(pdev);
 	return ret;
 }
 
+static int device_admit_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return device_change(info, tppgate_gate_admit);
+}
+
 static int device_quarantine_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct pci_dev *pdev = lookup_device(info);
-	int ret;
-
-	if (IS_ERR(pdev))
-		return PTR_ERR(pdev);
-	ret = tppgate_gate_quarantine(pdev, info->extack);
-	if (!ret)
-		ret = reply_device(info, pdev);
-	pci_dev_put(pdev);
-	return ret;
+	return device_change(info, tppgate_gate_quarantine);
 }
 
 static int put_status_policy(struct sk_buff *skb)
