@@ -37,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(buf, data, size);
 
 	memset(msg, 'x', sizeof(msg));
-	tppgate_decode_extack(buf, size, &err, msg, sizeof(msg));
+	tppgate_decode_extack(buf, size, &err, msg, sizeof(msg), NULL);
 	/* Always a terminated, printable string. */
 	for (i = 0; i < sizeof(msg) && msg[i]; i++)
 		if ((unsigned char)msg[i] < 0x20 || (unsigned char)msg[i] >= 0x7f)

@@ -4,9 +4,11 @@
  * the kernel sends them, built with the unit tests' builders (msgs.c).
  * Run by `make -C userspace fuzz-seeds`; the output is committed.
  *
- *   mkseeds DIR   writes the files under DIR/fuzz_bdf, fuzz_decode, fuzz_nlmsg
+ *   mkseeds DIR   writes the files under DIR/fuzz_bdf, fuzz_decode, fuzz_nlmsg,
+ *                 fuzz_policy, fuzz_tppfile, fuzz_policy_json
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -135,6 +137,96 @@ static int nlmsg_seeds(void)
 	return err;
 }
 
+static struct tppgate_catalog_item seed_entries[] = {
+	{ .vendor = 0x1234, .device = 0x11e8, .tpp = 1000, .pd = 100,
+	  .action = TPPGATE_ACTION_COUNT, .name = "QEMU edu" },
+	{ .vendor = 0x10de, .device = 0x2330, .has_subsys = true,
+	  .subsystem_vendor = 0x10de, .subsystem_device = 0x16c1,
+	  .tpp = 15832, .pd = 1945, .action = TPPGATE_ACTION_COUNT,
+	  .name = "H100 SXM5" },
+	{ .vendor = 0x10de, .device = 0x233b, .action = TPPGATE_ACTION_DENY },
+};
+
+/* A policy with every field set, and a minimal one. */
+static void seed_policy(struct tppgate_policy_src *p, bool full)
+{
+	tppgate_policy_init(p);
+	p->serial = 7;
+	strcpy(p->issuer, "Example Cloud compliance");
+	p->not_before = 1767225600;
+	p->not_after = 1798761600;
+	strcpy(p->region, "DE");
+	p->tier = 2;
+	if (!full)
+		return;
+	p->has_host = true;
+	p->host_kind = TPPGATE_HOST_MACHINE_ID;
+	memset(p->host_hash, 0x5a, sizeof(p->host_hash));
+	p->has_node_cap = true;
+	p->node_cap = 20000;
+	strcpy(p->cluster_id, "eu-west-1a");
+	p->has_cluster_cap = true;
+	p->cluster_cap = 5000000;
+	p->offline_grace = 600;
+	p->revoke_deadline = 300;
+	p->n_classes = 2;
+	p->classes[0] = 0x1200;
+	p->classes[1] = 0x0b40;
+	p->n_entries = 3;
+	p->entries = seed_entries;
+}
+
+static int policy_seeds(void)
+{
+	static uint8_t blob[TPPGATE_POLICY_MAX], file[TPPGATE_FILE_MAX];
+	static const uint8_t sig[64] = { 0x30, 0x82 };
+	struct tppgate_policy_src p;
+	size_t len, flen;
+	int err = 0;
+
+	seed_policy(&p, true);
+	err |= tppgate_policy_encode(&p, blob, sizeof(blob), &len, NULL, 0);
+	err |= put_file("fuzz_policy", "full", blob, len);
+	err |= tppgate_file_join(blob, len, sig, sizeof(sig), file,
+				 sizeof(file), &flen);
+	err |= put_file("fuzz_tppfile", "signed", file, flen);
+	file[flen - 32] = 2;	/* trailer version */
+	err |= put_file("fuzz_tppfile", "version-2", file, flen);
+	seed_policy(&p, false);
+	err |= tppgate_policy_encode(&p, blob, sizeof(blob), &len, NULL, 0);
+	err |= put_file("fuzz_policy", "minimal", blob, len);
+	return err ? -1 : 0;
+}
+
+static int json_seeds(void)
+{
+	static const char full[] =
+		"{ \"format\": 1, \"serial\": 7, \"issuer\": \"Example\",\n"
+		"  \"not_before\": \"2026-01-01T00:00:00Z\", \"not_after\": 1798761600,\n"
+		"  \"region\": \"DE\", \"tier\": 2,\n"
+		"  \"host\": { \"machine_id\": \"0123456789abcdef0123456789abcdef\" },\n"
+		"  \"node_cap\": 20000, \"cluster\": { \"id\": \"eu-1\", \"cap\": 5000000 },\n"
+		"  \"grant_required\": false, \"offline\": { \"grace\": \"10m\", \"cap\": 0 },\n"
+		"  \"revoke\": { \"mode\": \"deadline\", \"deadline\": 300 },\n"
+		"  \"classes\": [\"0x1200\"], \"default_action\": \"deny\",\n"
+		"  \"catalog\": [\n"
+		"    { \"vendor\": \"0x10de\", \"device\": [\"0x2330\", \"0x2337\"],\n"
+		"      \"subsystem\": { \"vendor\": \"0x10de\", \"device\": \"0x16c1\" },\n"
+		"      \"tpp\": 15832, \"pd\": 19.45, \"name\": \"H100\", \"action\": \"count\",\n"
+		"      \"source\": \"https://example.com\", \"comment\": \"x\" } ] }\n";
+	static const char include[] =
+		"{ \"format\": 1, \"serial\": 1, \"issuer\": \"x\", \"not_before\": 0,\n"
+		"  \"not_after\": 1, \"region\": \"MO\", \"tier\": 3,\n"
+		"  \"include\": [\"self.json\", { \"file\": \"self.json\", \"action\": \"deny\" }] }\n";
+	static const char catalog[] =
+		"{ \"catalog\": [ { \"vendor\": \"1234\", \"device\": \"11e8\",\n"
+		"  \"tpp\": 1000, \"action\": \"exempt\" } ] }\n";
+
+	return put_file("fuzz_policy_json", "full", full, strlen(full)) |
+	       put_file("fuzz_policy_json", "include", include, strlen(include)) |
+	       put_file("fuzz_policy_json", "catalog", catalog, strlen(catalog));
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -146,5 +238,6 @@ int main(int argc, char **argv)
 		perror(dir);
 		return 1;
 	}
-	return bdf_seeds() || decode_seeds() || nlmsg_seeds();
+	return bdf_seeds() || decode_seeds() || nlmsg_seeds() ||
+	       policy_seeds() || json_seeds();
 }

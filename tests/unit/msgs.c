@@ -125,10 +125,15 @@ static size_t put_tlv(unsigned char *p, uint16_t type, const void *data,
 size_t error_msg(void *buf, int error, uint32_t seq, uint16_t flags,
 		 size_t echo_payload, const char *text)
 {
+	return error_msg_offs(buf, error, seq, flags, echo_payload, text, 20);
+}
+
+size_t error_msg_offs(void *buf, int error, uint32_t seq, uint16_t flags,
+		      size_t echo_payload, const char *text, uint32_t offs)
+{
 	struct nlmsghdr *nlh = buf;
 	struct nlmsgerr *e = NLMSG_DATA(nlh);
 	unsigned char *p = buf;
-	uint32_t offs = 20;
 	size_t off;
 
 	memset(buf, 0, 256);

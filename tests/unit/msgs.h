@@ -44,6 +44,9 @@ struct nl_msg *genl_msg(uint16_t family, uint8_t cmd, int flags,
 /* An NLMSG_ERROR into @buf (at least 256 bytes, 4-aligned). */
 size_t error_msg(void *buf, int error, uint32_t seq, uint16_t flags,
 		 size_t echo_payload, const char *text);
+/* The same, with NLMSGERR_ATTR_OFFS = @offs (error_msg() says 20). */
+size_t error_msg_offs(void *buf, int error, uint32_t seq, uint16_t flags,
+		      size_t echo_payload, const char *text, uint32_t offs);
 /* An NLMSG_DONE carrying @error and, if @text, an extack message. */
 size_t done_msg(void *buf, int error, uint32_t seq, const char *text);
 

@@ -11,11 +11,21 @@ static void vreport(bool cond, const char *fmt, va_list ap) TAP_PRINTF(2, 0);
 
 static void vreport(bool cond, const char *fmt, va_list ap)
 {
+	char name[512];
+	size_t i;
+
 	n_tests++;
 	if (!cond)
 		n_failed++;
+	vsnprintf(name, sizeof(name), fmt, ap);
+	/* A test name is one line of TAP, whatever it quotes. */
 	printf("%sok %u - ", cond ? "" : "not ", n_tests);
-	vprintf(fmt, ap);
+	for (i = 0; name[i]; i++) {
+		if (name[i] == '\n')
+			fputs("\\n", stdout);
+		else
+			putchar(name[i]);
+	}
 	putchar('\n');
 	fflush(stdout);
 }

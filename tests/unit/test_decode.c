@@ -385,67 +385,69 @@ static void extack(void)
 {
 	uint32_t buf[128];
 	char msg[TPPGATE_ERRMSG_LEN], small[8];
+	uint32_t offs = 1;
 	size_t len;
 	int err;
 
 	len = error_msg(buf, -EPERM, 1, NLM_F_CAPPED, 0, "tppgate: nope");
-	is_int(tppgate_decode_extack(buf, len, &err, msg, sizeof(msg)), 0,
-	       "capped error with TLVs decodes");
+	is_int(tppgate_decode_extack(buf, len, &err, msg, sizeof(msg), &offs),
+	       0, "capped error with TLVs decodes");
+	is_int(offs, 20, "and its NLMSGERR_ATTR_OFFS");
 	is_int(err, -EPERM, "capped error carries -EPERM");
 	is_str(msg, "tppgate: nope", "capped error message");
 
 	/* The echoed request of 21 bytes: the TLVs start 3 bytes later. */
 	len = error_msg(buf, -EINVAL, 1, 0, 5, "bad attribute");
-	is_int(tppgate_decode_extack(buf, len, &err, msg, sizeof(msg)), 0,
+	is_int(tppgate_decode_extack(buf, len, &err, msg, sizeof(msg), NULL), 0,
 	       "uncapped error with an odd-sized echo decodes");
 	is_int(err, -EINVAL, "uncapped error carries -EINVAL");
 	is_str(msg, "bad attribute", "message after the echoed request");
 
 	len = error_msg(buf, -ENODEV, 1, NLM_F_CAPPED, 0, NULL);
-	is_int(tppgate_decode_extack(buf, len, &err, msg, sizeof(msg)), 0,
+	is_int(tppgate_decode_extack(buf, len, &err, msg, sizeof(msg), NULL), 0,
 	       "error without TLVs decodes");
 	ok(err == -ENODEV && !msg[0], "error without TLVs has no message");
 
 	len = error_msg(buf, 0, 1, NLM_F_CAPPED, 0, "a warning");
-	tppgate_decode_extack(buf, len, &err, msg, sizeof(msg));
+	tppgate_decode_extack(buf, len, &err, msg, sizeof(msg), NULL);
 	ok(err == 0 && !strcmp(msg, "a warning"), "an ack can carry a warning");
 
 	len = done_msg(buf, -EIO, 1, "dump failed");
-	is_int(tppgate_decode_extack(buf, len, &err, msg, sizeof(msg)), 0,
+	is_int(tppgate_decode_extack(buf, len, &err, msg, sizeof(msg), NULL), 0,
 	       "NLMSG_DONE with TLVs decodes");
 	ok(err == -EIO && !strcmp(msg, "dump failed"),
 	   "NLMSG_DONE carries -EIO and its message");
 
 	len = error_msg(buf, -EINVAL, 1, NLM_F_CAPPED, 0, "esc\x1b[31m\x7f!");
-	tppgate_decode_extack(buf, len, &err, msg, sizeof(msg));
+	tppgate_decode_extack(buf, len, &err, msg, sizeof(msg), NULL);
 	is_str(msg, "esc?[31m?!", "control bytes in the message become '?'");
 
 	len = error_msg(buf, -EINVAL, 1, NLM_F_CAPPED, 0, "a long message");
-	tppgate_decode_extack(buf, len, &err, small, sizeof(small));
+	tppgate_decode_extack(buf, len, &err, small, sizeof(small), NULL);
 	is_str(small, "a long ", "the message is cut to the buffer");
 
 	/* Malformed. */
 	len = error_msg(buf, -EINVAL, 1, 0, 5, "x");
 	((struct nlmsgerr *)NLMSG_DATA((struct nlmsghdr *)buf))->msg.nlmsg_len = 4096;
-	is_int(tppgate_decode_extack(buf, len, &err, msg, sizeof(msg)), -EINVAL,
+	is_int(tppgate_decode_extack(buf, len, &err, msg, sizeof(msg), NULL), -EINVAL,
 	       "an echo longer than the message is rejected");
 	len = error_msg(buf, -EINVAL, 1, NLM_F_CAPPED, 0, "x");
-	is_int(tppgate_decode_extack(buf, len - 4, &err, msg, sizeof(msg)),
+	is_int(tppgate_decode_extack(buf, len - 4, &err, msg, sizeof(msg), NULL),
 	       -EINVAL, "nlmsg_len past the buffer is rejected");
 	len = error_msg(buf, -EINVAL, 1, NLM_F_CAPPED, 0, "abc");
 	((unsigned char *)buf)[len - 1] = 'x';	/* the NUL and padding */
 	((unsigned char *)buf)[len - 2] = 'x';
 	((unsigned char *)buf)[len - 3] = 'x';
 	((unsigned char *)buf)[len - 4] = 'x';
-	is_int(tppgate_decode_extack(buf, len, &err, msg, sizeof(msg)), -EINVAL,
+	is_int(tppgate_decode_extack(buf, len, &err, msg, sizeof(msg), NULL), -EINVAL,
 	       "a message TLV without NUL is rejected");
 	len = error_msg(buf, -EINVAL, 1, NLM_F_CAPPED, 0, NULL);
 	((struct nlmsghdr *)buf)->nlmsg_len = NLMSG_HDRLEN + 8;
 	is_int(tppgate_decode_extack(buf, NLMSG_HDRLEN + 8, &err, msg,
-				     sizeof(msg)), -EINVAL,
+				     sizeof(msg), NULL), -EINVAL,
 	       "an error shorter than struct nlmsgerr is rejected");
 	((struct nlmsghdr *)buf)->nlmsg_type = 0x20;
-	is_int(tppgate_decode_extack(buf, len, &err, msg, sizeof(msg)), -EINVAL,
+	is_int(tppgate_decode_extack(buf, len, &err, msg, sizeof(msg), NULL), -EINVAL,
 	       "a message that is neither error nor done is rejected");
 }
 

@@ -43,7 +43,15 @@ struct fake {
 	int n_attrs;
 	bool nested;
 	char bdf[32];
+	/* A POLICY_SET's attributes, as received. */
+	size_t blob_len, sig_len;
+	bool blob_same, sig_same;
+	uint32_t error_offs;		/* for reply_policy_refused */
 };
+
+/* What the next POLICY_SET should carry. */
+static const uint8_t *want_blob, *want_sig;
+static size_t want_blen, want_slen;
 
 static int fake_open(struct fake *f)
 {
@@ -106,7 +114,21 @@ static void record(struct fake *f, const struct nlmsghdr *nlh)
 	f->version = g->version;
 	nla_for_each_attr(a, head, len, rem)
 		f->n_attrs++;
-	if (nla_parse(tb, TPPGATE_A_MAX, head, len, NULL) || !tb[TPPGATE_A_DEVICE])
+	if (nla_parse(tb, TPPGATE_A_MAX, head, len, NULL))
+		return;
+	if (tb[TPPGATE_A_POLICY] && tb[TPPGATE_A_SIGNATURE]) {
+		f->blob_len = (size_t)nla_len(tb[TPPGATE_A_POLICY]);
+		f->sig_len = (size_t)nla_len(tb[TPPGATE_A_SIGNATURE]);
+		f->blob_same = f->blob_len == want_blen &&
+			       !memcmp(nla_data(tb[TPPGATE_A_POLICY]), want_blob,
+				       want_blen);
+		f->sig_same = f->sig_len == want_slen &&
+			      !memcmp(nla_data(tb[TPPGATE_A_SIGNATURE]), want_sig,
+				      want_slen);
+		/* The blob must be the first attribute (error offsets). */
+		f->blob_same &= (void *)tb[TPPGATE_A_POLICY] == (void *)head;
+	}
+	if (!tb[TPPGATE_A_DEVICE])
 		return;
 	f->nested = tb[TPPGATE_A_DEVICE]->nla_type & NLA_F_NESTED;
 	if (!nla_parse_nested(dtb, TPPGATE_DEVICE_A_MAX, tb[TPPGATE_A_DEVICE],
@@ -116,7 +138,8 @@ static void record(struct fake *f, const struct nlmsghdr *nlh)
 
 static void *fake_main(void *arg)
 {
-	static uint32_t buf[1024];
+	/* Room for a POLICY_SET of 60 KiB of blob and 8 KiB of signature. */
+	static uint32_t buf[24 * 1024];
 	struct fake *f = arg;
 	struct sockaddr_nl sa;
 	socklen_t sl = sizeof(sa);
@@ -138,6 +161,8 @@ static void start(struct fake *f, script_fn script)
 	f->nested = false;
 	f->bdf[0] = '\0';
 	f->cmd = 0;
+	f->blob_len = f->sig_len = 0;
+	f->blob_same = f->sig_same = false;
 	pthread_create(&f->thread, NULL, fake_main, f);
 }
 
@@ -270,6 +295,74 @@ static void reply_status(struct fake *f)
 	put_nest(m, TPPGATE_A_STATUS, good_status, STATUS_ATTRS);
 	send_msgs(f, &m, 1);
 	send_ack(f, 0, NULL);
+}
+
+static void put_u8_attr(struct nl_msg *m, int type, uint8_t v)
+{
+	nla_put_u8(m, type, v);
+}
+
+/* TPPGATE_A_POLICY_INFO as the kernel writes it: u64s after PAD. */
+static void put_policy_info(struct nl_msg *m)
+{
+	static const uint8_t sha[TPPGATE_SHA256_LEN] = { 0xde, 0xad };
+	static const uint16_t classes[] = { 0x1200, 0x0b40 };
+	struct nlattr *info, *host;
+
+	info = nla_nest_start(m, TPPGATE_A_POLICY_INFO | NLA_F_NESTED);
+	nla_put_u32(m, TPPGATE_POLICY_A_FORMAT, 1);
+	nla_put(m, TPPGATE_POLICY_A_PAD, 0, NULL);
+	nla_put_u64(m, TPPGATE_POLICY_A_SERIAL, 9);
+	nla_put_string(m, TPPGATE_POLICY_A_ISSUER, "Caf\xc3\xa9 compliance");
+	nla_put_u64(m, TPPGATE_POLICY_A_NOT_BEFORE, 1704067200);
+	nla_put_u64(m, TPPGATE_POLICY_A_NOT_AFTER, 4102444799ULL);
+	nla_put_string(m, TPPGATE_POLICY_A_REGION, "DE");
+	put_u8_attr(m, TPPGATE_POLICY_A_TIER, 2);
+	host = nla_nest_start(m, TPPGATE_POLICY_A_HOST | NLA_F_NESTED);
+	nla_put_u32(m, TPPGATE_HOST_A_KIND, TPPGATE_HOST_MACHINE_ID);
+	nla_put(m, TPPGATE_HOST_A_HASH, TPPGATE_SHA256_LEN, sha);
+	nla_nest_end(m, host);
+	nla_put_u64(m, TPPGATE_POLICY_A_NODE_CAP, 4000);
+	nla_put_string(m, TPPGATE_POLICY_A_CLUSTER_ID, "eu-1");
+	put_u8_attr(m, TPPGATE_POLICY_A_GRANT_REQUIRED, 0);
+	nla_put_u32(m, TPPGATE_POLICY_A_OFFLINE_GRACE, 600);
+	nla_put_u64(m, TPPGATE_POLICY_A_OFFLINE_CAP, 0);
+	nla_put_u32(m, TPPGATE_POLICY_A_REVOKE_MODE, TPPGATE_REVOKE_DEADLINE);
+	nla_put_u32(m, TPPGATE_POLICY_A_REVOKE_DEADLINE, 10);
+	nla_put(m, TPPGATE_POLICY_A_CLASSES, sizeof(classes), classes);
+	nla_put_u32(m, TPPGATE_POLICY_A_DEFAULT_ACTION, TPPGATE_ACTION_DENY);
+	nla_put_u32(m, TPPGATE_POLICY_A_INFO_N_ENTRIES, 43);
+	nla_put(m, TPPGATE_POLICY_A_INFO_SHA256, TPPGATE_SHA256_LEN, sha);
+	nla_put_u64(m, TPPGATE_POLICY_A_INFO_LOADED_AT, 1767225600);
+	nla_put_u64(m, TPPGATE_POLICY_A_INFO_VERIFY_NS, 1234567);
+	nla_put_u64(m, TPPGATE_POLICY_A_INFO_PARSE_NS, 56789);
+	nla_put_u64(m, TPPGATE_POLICY_A_INFO_APPLY_NS, 789000);
+	put_u8_attr(m, TPPGATE_POLICY_A_INFO_EXPIRED, 0);
+	nla_nest_end(m, info);
+}
+
+static void reply_policy(struct fake *f)
+{
+	struct nl_msg *m = genl_msg(FAMILY, f->cmd, 0, f->seq, f->peer);
+
+	put_policy_info(m);
+	send_msgs(f, &m, 1);
+	send_ack(f, 0, NULL);
+}
+
+static void reply_policy_refused(struct fake *f)
+{
+	uint32_t buf[64];
+	size_t len = error_msg_offs(buf, -EKEYREJECTED, f->seq, NLM_F_CAPPED, 0,
+				    "tppgate: catalog has a partial entry",
+				    f->error_offs);
+
+	send_to(f, f->peer, buf, len);
+}
+
+static void reply_no_policy(struct fake *f)
+{
+	send_ack(f, -ENOENT, "tppgate: no policy loaded");
 }
 
 struct collected {
@@ -461,6 +554,115 @@ static void spoofed_events(struct fake *f, struct tppgate_handle *h)
 	is_int(tppgate_events_read(h, seen, &s), 0, "and the socket is drained");
 }
 
+static void policies(struct fake *f, struct tppgate_handle *h)
+{
+	static uint8_t blob[TPPGATE_POLICY_MAX], sig[TPPGATE_SIGNATURE_MAX];
+	struct tppgate_policy_src p;
+	struct tppgate_policy_info info;
+	struct tppctl_ctx ctx = { 0 };
+	size_t i, len, off = 0;
+	char *buf = NULL, want[256];
+	int err;
+
+	for (i = 0; i < sizeof(blob); i++)
+		blob[i] = (uint8_t)(i * 7);
+	for (i = 0; i < sizeof(sig); i++)
+		sig[i] = (uint8_t)(i * 13);
+	want_blob = blob;
+	want_blen = sizeof(blob);
+	want_sig = sig;
+	want_slen = sizeof(sig);
+	memset(&info, 0xa5, sizeof(info));
+	start(f, reply_policy);
+	err = tppgate_policy_set(h, blob, sizeof(blob), sig, sizeof(sig), &info);
+	finish(f);
+	is_int(err, 0, "policy_set: 60 KiB of blob, 8 KiB of signature, replied");
+	is_int(f->cmd, TPPGATE_CMD_POLICY_SET, "policy_set sends POLICY_SET");
+	ok(f->blob_same && f->sig_same && f->n_attrs == 2,
+	   "with exactly the blob (first) and the signature");
+	ok(info.policy.serial == 9 && info.policy.tier == 2 &&
+	   !strcmp(info.policy.issuer, "Caf\xc3\xa9 compliance") &&
+	   !strcmp(info.policy.region, "DE") && info.policy.has_node_cap &&
+	   info.policy.node_cap == 4000 && !info.policy.has_cluster_cap &&
+	   !strcmp(info.policy.cluster_id, "eu-1"),
+	   "the reply's POLICY_INFO is decoded, PAD ignored");
+	ok(info.policy.has_host && info.policy.host_kind == TPPGATE_HOST_MACHINE_ID &&
+	   info.sha256[0] == 0xde && info.policy.n_entries == 43 &&
+	   info.policy.n_classes == 2 && info.policy.classes[1] == 0x0b40,
+	   "host, catalog size, classes, sha256");
+	ok(info.verify_ns == 1234567 && info.parse_ns == 56789 &&
+	   info.apply_ns == 789000 && info.loaded_at == 1767225600 &&
+	   !info.expired, "the phase timings");
+
+	ctx.out = open_memstream(&buf, &len);
+	tppctl_policy_loaded_text(ctx.out, &info);
+	fclose(ctx.out);
+	is_str(buf, "policy serial 9 loaded: region DE, tier 2, node cap 4000 TPP, "
+	       "cluster cap none, 43 catalog entries\n"
+	       "load timings:    verify 1234 us, parse 56 us, apply 789 us\n",
+	       "tppctl policy load prints the serial, the caps and the timings");
+	free(buf);
+
+	is_int(tppgate_policy_set(h, blob, sizeof(blob) + 1, sig, 1, NULL),
+	       -E2BIG, "a blob over 60 KiB is not sent");
+	is_int(tppgate_policy_set(h, blob, 1, sig, sizeof(sig) + 1, NULL),
+	       -E2BIG, "a signature over 8 KiB is not sent");
+
+	/* A refusal that points into the blob: a real one, so it has names. */
+	tppgate_policy_init(&p);
+	p.serial = 1;
+	strcpy(p.issuer, "x");
+	p.not_after = 1;
+	strcpy(p.region, "DE");
+	p.tier = 1;
+	p.n_entries = 1;
+	p.entries = calloc(1, sizeof(*p.entries));
+	p.entries[0].vendor = 0x1234;
+	p.entries[0].action = TPPGATE_ACTION_DENY;
+	tppgate_policy_encode(&p, blob, sizeof(blob), &len, NULL, 0);
+	tppgate_policy_free(&p);
+	want_blen = len;
+	want_slen = 10;
+	/* CATALOG is the last attribute: its header is 16 bytes from the end. */
+	f->error_offs = (uint32_t)(NLMSG_HDRLEN + GENL_HDRLEN + NLA_HDRLEN +
+				   len - 16);
+	start(f, reply_policy_refused);
+	err = tppgate_policy_set(h, blob, len, sig, 10, &info);
+	finish(f);
+	is_int(err, -EKEYREJECTED, "a refusal gives the kernel's errno");
+	ok(!tppgate_policy_error_offset(h, &off) && off == len - 16,
+	   "and the extack's offset, inside the blob");
+	ctx.err = open_memstream(&buf, &i);
+	tppctl_report_policy(&ctx, h, err, "policy load", blob, len);
+	fclose(ctx.err);
+	snprintf(want, sizeof(want),
+		 "tppctl: policy load: the signature does not match the policy\n"
+		 "tppctl: kernel: tppgate: catalog has a partial entry\n"
+		 "tppctl: at offset %zu of the policy blob: CATALOG\n", len - 16);
+	is_str(buf, want, "tppctl says what it means, the kernel's words, and where");
+	free(buf);
+
+	start(f, reply_policy);
+	err = tppgate_policy_get(h, &info);
+	finish(f);
+	ok(!err && f->cmd == TPPGATE_CMD_POLICY_GET && f->n_attrs == 0 &&
+	   info.policy.serial == 9, "policy_get sends POLICY_GET, decodes the reply");
+	ok(tppgate_policy_error_offset(h, &off) == -ENOENT,
+	   "no offset after a request without a blob");
+
+	start(f, reply_no_policy);
+	err = tppgate_policy_get(h, &info);
+	finish(f);
+	is_int(err, -ENOENT, "policy_get: -ENOENT when none is loaded");
+	ctx.err = open_memstream(&buf, &i);
+	tppctl_report_policy(&ctx, h, err, "policy get", NULL, 0);
+	fclose(ctx.err);
+	is_str(buf, "tppctl: policy get: no policy loaded\n"
+	       "tppctl: kernel: tppgate: no policy loaded\n",
+	       "tppctl says there is no policy");
+	free(buf);
+}
+
 void test_nl(void)
 {
 	struct tppgate_handle *h;
@@ -485,6 +687,7 @@ void test_nl(void)
 	doit(&f, h);
 	errors(&f, h);
 	dumps(&f, h);
+	policies(&f, h);
 	spoofed_events(&f, h);
 	tppgate_close(h);
 	close(f.fd);

@@ -185,6 +185,72 @@ static void text(void)
 	free(buf);
 }
 
+static void status_text(void)
+{
+	struct tppgate_status_info s = {
+		.version = "0.1.0",
+		.boot_mode = TPPGATE_BOOT_QUARANTINE,
+		.flags = TPPGATE_STATUS_F_MANUAL | TPPGATE_STATUS_F_POLICY_EXPIRED,
+		.n_quarantined = 2, .n_admitted = 1, .n_over_cap = 1,
+		.admitted_tpp = 2000, .has_node_cap = true, .node_cap = 1000,
+		.has_policy = true, .policy_serial = 3,
+	};
+	char *buf = NULL;
+
+	CAPTURE(buf, tppctl_status_text(f, &s));
+	is_str(buf,
+	       "version:          0.1.0\n"
+	       "boot mode:        quarantine\n"
+	       "flags:            manual,policy-expired\n"
+	       "policy serial:    3 (expired)\n"
+	       "node cap:         1000 (1000 over)\n"
+	       "admitted TPP:     2000\n"
+	       "quarantined:      2\n"
+	       "admitted:         1\n"
+	       "over-cap:         1\n"
+	       "unmanaged-bound:  0\n"
+	       "unmanaged:        0\n",
+	       "status text: serial, expiry, cap over, over-cap count, flags");
+	free(buf);
+	s.flags = 0;
+	s.node_cap = 6000;
+	CAPTURE(buf, tppctl_status_text(f, &s));
+	ok(buf && strstr(buf, "policy serial:    3\n") &&
+	   strstr(buf, "node cap:         6000 (4000 free)\n"),
+	   "status text: a cap with room left");
+	free(buf);
+	s.has_node_cap = s.has_policy = false;
+	CAPTURE(buf, tppctl_status_text(f, &s));
+	ok(buf && strstr(buf, "policy serial:    -\n") &&
+	   strstr(buf, "node cap:         -\n"), "status text: no policy, no cap");
+	free(buf);
+}
+
+static void over_cap_row(void)
+{
+	struct tppgate_device_info d = edu;
+	char *buf = NULL;
+
+	d.state = TPPGATE_STATE_OVER_CAP;
+	d.reason = TPPGATE_REASON_OVER_CAP;
+	d.tpp = 1000;
+	strcpy(d.driver, "tppedu");
+	d.flags = 0;
+	CAPTURE(buf, tppctl_device_row(f, &d));
+	is_str(buf, "0000:00:04.0  1234:11e8  00ff00  over-cap         over-cap            1000  tppedu            -\n",
+	       "an over-cap device row");
+	free(buf);
+	d.state = TPPGATE_STATE_QUARANTINED;
+	d.reason = TPPGATE_REASON_UNKNOWN_DEVICE;
+	d.driver[0] = '\0';
+	json_is(tppctl_device_json(&d),
+		"{\"bdf\":\"0000:00:04.0\",\"vendor\":\"0x1234\",\"device\":\"0x11e8\","
+		"\"subsystem_vendor\":\"0x1af4\",\"subsystem_device\":\"0x1100\","
+		"\"class\":\"0x00ff00\",\"state\":\"quarantined\",\"reason\":\"unknown-device\","
+		"\"tpp\":1000,\"flags\":[],\"driver\":null}\n",
+		"a device the catalog does not know");
+}
+
 static void order(void)
 {
 	struct tppgate_device_info a = edu, b = edu;
@@ -205,5 +271,7 @@ void test_output(void)
 	status_json();
 	event_json();
 	text();
+	status_text();
+	over_cap_row();
 	order();
 }

@@ -13,5 +13,9 @@ int main(void)
 	test_output();
 	test_cli();
 	test_nl();
+	test_policy();
+	test_policy_json();
+	test_sign();
+	test_tppctl_policy();
 	return tap_done();
 }

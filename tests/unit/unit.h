@@ -10,5 +10,9 @@ void test_decode(void);
 void test_output(void);
 void test_cli(void);
 void test_nl(void);
+void test_policy(void);
+void test_policy_json(void);
+void test_sign(void);
+void test_tppctl_policy(void);
 
 #endif /* UNIT_H */

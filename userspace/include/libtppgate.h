@@ -109,6 +109,88 @@ struct tppgate_bdf {
 	uint8_t fn;	/* 0..7 */
 };
 
+/**
+ * struct tppgate_catalog_item - one catalog entry, as a policy's author sees it
+ * @vendor: PCI vendor id
+ * @device: PCI device id
+ * @has_subsys: the entry applies only to the subsystem ids below
+ * @subsystem_vendor: PCI subsystem vendor id, if @has_subsys
+ * @subsystem_device: PCI subsystem device id, if @has_subsys
+ * @tpp: TPP of one device
+ * @pd: performance density times 100 (0: unknown)
+ * @action: enum tppgate_action
+ * @name: for people; "" when the entry has none (< TPPGATE_NAME_MAX bytes)
+ */
+struct tppgate_catalog_item {
+	uint16_t vendor;
+	uint16_t device;
+	bool has_subsys;
+	uint16_t subsystem_vendor;
+	uint16_t subsystem_device;
+	uint32_t tpp;
+	uint16_t pd;
+	uint8_t action;
+	char name[TPPGATE_NAME_MAX];
+};
+
+/**
+ * struct tppgate_policy_src - every field of a policy blob
+ *
+ * The fields mirror enum tppgate_policy_attr. Optional attributes with a
+ * meaning when absent have a has_ flag (or "" for @cluster_id); the others
+ * hold their default when the blob leaves them out. Strings are UTF-8
+ * without control characters. @entries is owned by the struct: release it
+ * with tppgate_policy_free(). tppgate_policy_init() gives the defaults.
+ */
+struct tppgate_policy_src {
+	uint32_t format;
+	uint64_t serial;
+	char issuer[TPPGATE_ISSUER_MAX + 1];
+	uint64_t not_before;
+	uint64_t not_after;
+	char region[3];
+	uint8_t tier;
+	bool has_host;
+	uint32_t host_kind;		/* enum tppgate_host_kind */
+	uint8_t host_hash[TPPGATE_SHA256_LEN];
+	bool has_node_cap;
+	uint64_t node_cap;
+	char cluster_id[TPPGATE_CLUSTER_ID_MAX + 1];
+	bool has_cluster_cap;
+	uint64_t cluster_cap;
+	bool grant_required;
+	uint32_t offline_grace;
+	uint64_t offline_cap;
+	uint32_t revoke_mode;		/* enum tppgate_revoke_mode */
+	uint32_t revoke_deadline;
+	uint32_t n_classes;
+	uint16_t classes[TPPGATE_CLASSES_MAX];
+	uint32_t default_action;	/* enum tppgate_action */
+	uint32_t n_entries;
+	struct tppgate_catalog_item *entries;
+};
+
+/**
+ * struct tppgate_policy_info - the policy in force, as POLICY_GET reports it
+ * @policy: its fields; @policy.entries is NULL, @policy.n_entries the
+ *	catalog's size
+ * @sha256: of the blob
+ * @loaded_at: UTC seconds
+ * @verify_ns: how long the signature check took
+ * @parse_ns: how long parsing took
+ * @apply_ns: how long re-evaluating the devices took
+ * @expired: the policy is past its not-after
+ */
+struct tppgate_policy_info {
+	struct tppgate_policy_src policy;
+	uint8_t sha256[TPPGATE_SHA256_LEN];
+	uint64_t loaded_at;
+	uint64_t verify_ns;
+	uint64_t parse_ns;
+	uint64_t apply_ns;
+	bool expired;
+};
+
 /* Return 0 to go on, a negative errno to stop (it is passed back up). */
 typedef int (*tppgate_device_cb)(const struct tppgate_device_info *dev,
 				 void *ctx);
@@ -158,6 +240,32 @@ int tppgate_events_fd(const struct tppgate_handle *h);
 int tppgate_events_read(struct tppgate_handle *h, tppgate_event_cb cb,
 			void *ctx);
 
+/* Policies: POLICY_SET and POLICY_GET (nl.c) */
+
+/*
+ * tppgate_policy_set() - load a signed policy (TPPGATE_CMD_POLICY_SET)
+ * @blob, @blen: the policy blob, at most TPPGATE_POLICY_MAX bytes
+ * @sig, @slen: its detached DER signature, at most TPPGATE_SIGNATURE_MAX
+ * @out: the policy in force afterwards, with the load's phase timings;
+ *	may be NULL
+ *
+ * Return: 0, -E2BIG for an oversized blob or signature (nothing is sent),
+ * or the kernel's refusal as listed in the uapi header; then
+ * tppgate_last_error_msg() has its reason and tppgate_policy_error_offset()
+ * may point into @blob.
+ */
+int tppgate_policy_set(struct tppgate_handle *h, const void *blob, size_t blen,
+		       const void *sig, size_t slen,
+		       struct tppgate_policy_info *out);
+/* The policy in force (TPPGATE_CMD_POLICY_GET). -ENOENT: none loaded. */
+int tppgate_policy_get(struct tppgate_handle *h,
+		       struct tppgate_policy_info *out);
+/*
+ * Where in the blob of the last tppgate_policy_set() the kernel's extended
+ * ack pointed. Return: 0 and *@off, or -ENOENT if it pointed nowhere in it.
+ */
+int tppgate_policy_error_offset(const struct tppgate_handle *h, size_t *off);
+
 /* bdf.c: PCI addresses typed by people */
 
 /*
@@ -189,5 +297,213 @@ const char *tppgate_device_flag_name(uint32_t bit);
 long tppgate_device_flag_from_name(const char *name);
 const char *tppgate_status_flag_name(uint32_t bit);
 long tppgate_status_flag_from_name(const char *name);
+
+const char *tppgate_action_name(uint32_t action);
+int tppgate_action_from_name(const char *name);
+const char *tppgate_revoke_mode_name(uint32_t mode);
+int tppgate_revoke_mode_from_name(const char *name);
+const char *tppgate_host_kind_name(uint32_t kind);
+int tppgate_host_kind_from_name(const char *name);
+
+/*
+ * UTC seconds as ISO 8601, "2026-01-01T00:00:00Z" (needs 21 bytes), for
+ * years 1970-9999; later times as plain decimal seconds.
+ */
+#define TPPGATE_TIME_LEN	24
+void tppgate_time_format(uint64_t t, char *buf, size_t len);
+/*
+ * Accepts "YYYY-MM-DDTHH:MM:SSZ", "...+HH:MM" or "...-HH:MM" offsets, and
+ * "YYYY-MM-DD" (midnight UTC); years 1970-9999, no fractions.
+ * Return: 0, or -EINVAL.
+ */
+int tppgate_time_parse(const char *s, uint64_t *out);
+
+/*
+ * policy.c: the policy blob, pure functions. Error messages go to @err
+ * (@errlen bytes, may be NULL/0): they name the attribute and its offset in
+ * the blob, or the catalog entry.
+ */
+
+void tppgate_policy_init(struct tppgate_policy_src *p);
+void tppgate_policy_free(struct tppgate_policy_src *p);
+/* Deep copy; @dst (not @src) is overwritten, not freed first. */
+int tppgate_policy_copy(struct tppgate_policy_src *dst,
+			const struct tppgate_policy_src *src);
+bool tppgate_policy_equal(const struct tppgate_policy_src *a,
+			  const struct tppgate_policy_src *b);
+/*
+ * Every rule of the kernel that needs only the policy: ranges, string
+ * shapes, validity window, table sizes, duplicate catalog entries.
+ * Return: 0, -EINVAL, -ERANGE, -E2BIG (too many entries) or
+ * -EPROTONOSUPPORT (format).
+ */
+int tppgate_policy_validate(const struct tppgate_policy_src *p, char *err,
+			    size_t errlen);
+/*
+ * Sorts the catalog into the canonical order of the uapi header: by vendor
+ * and device; for one vendor:device, the entries restricted to a subsystem
+ * first (by subsystem ids), the unrestricted one last. Return: 0, -ENOMEM.
+ */
+int tppgate_policy_sort(struct tppgate_policy_src *p);
+/*
+ * The blob of @p, into @buf: attributes in enum order, every scalar that
+ * has a default written out, the tables only when not empty, no padding
+ * attributes, HOST with NLA_F_NESTED, little-endian, the catalog in
+ * canonical order (sorted here if @p's is not). Validates @p first.
+ * Return: 0 and *@outlen; the errors of tppgate_policy_validate(); -E2BIG
+ * if the blob would exceed TPPGATE_POLICY_MAX; -ENOSPC if @buflen is short.
+ */
+int tppgate_policy_encode(const struct tppgate_policy_src *p, void *buf,
+			  size_t buflen, size_t *outlen, char *err,
+			  size_t errlen);
+/*
+ * Parses a blob as strictly as the kernel (and in a few ways more: see
+ * Documentation/policy.rst), except the checks that need the clock, the
+ * policy in force or this host. The catalog must be in canonical order. @out is initialized here; free it with
+ * tppgate_policy_free() even on failure.
+ * Return: 0; -EINVAL malformed; -ERANGE a value out of range; -E2BIG too
+ * large or more than TPPGATE_CATALOG_MAX entries; -EPROTONOSUPPORT unknown
+ * format; -ENOMEM.
+ */
+int tppgate_policy_decode(const void *blob, size_t len,
+			  struct tppgate_policy_src *out, char *err,
+			  size_t errlen);
+/* The name of attribute @type ("CATALOG"), or NULL. */
+const char *tppgate_policy_attr_name(unsigned int type);
+/*
+ * The attribute of @blob that contains byte @off ("HOST", "HOST.HASH"),
+ * or NULL.
+ */
+const char *tppgate_policy_attr_at(const void *blob, size_t len, size_t off);
+
+/* tppfile.c: signed policy files (.tpp), pure functions */
+
+#define TPPGATE_TRAILER_LEN	sizeof(struct tppgate_file_trailer)
+#define TPPGATE_FILE_MAX	(TPPGATE_POLICY_MAX + TPPGATE_SIGNATURE_MAX + \
+				 TPPGATE_TRAILER_LEN)
+
+/* Whether @file ends with the trailer's magic (it claims to be a .tpp). */
+bool tppgate_file_is_signed(const void *file, size_t len);
+/*
+ * Splits a .tpp into its blob and signature (pointers into @file).
+ * Return: 0; -EBADMSG not a .tpp, or lengths that do not add up; -E2BIG a
+ * blob or signature over its maximum; -EPROTONOSUPPORT another trailer
+ * version.
+ */
+int tppgate_file_split(const void *file, size_t len, const void **blob,
+		       size_t *blen, const void **sig, size_t *slen);
+/*
+ * Blob, signature, trailer, into @buf. Return: 0 and *@outlen; -EINVAL an
+ * empty blob or signature; -E2BIG one over its maximum; -ENOSPC @buflen.
+ */
+int tppgate_file_join(const void *blob, size_t blen, const void *sig,
+		      size_t slen, void *buf, size_t buflen, size_t *outlen);
+
+/* policy_json.c: the JSON source of a policy (Documentation/policy.rst) */
+
+/**
+ * struct tppgate_include_ops - how the compiler reads included files
+ * @load: reads @path, named in the file @from; gives a malloc'd text, its
+ *	length, and a malloc'd name to use in messages. Returns 0 or a
+ *	negative errno.
+ * @ctx: passed to @load
+ */
+struct tppgate_include_ops {
+	int (*load)(void *ctx, const char *from, const char *path, char **text,
+		    size_t *len, char **name);
+	void *ctx;
+};
+
+/*
+ * tppgate_policy_compile() - a policy's JSON source to its fields
+ * @text, @len: the JSON text of the file named @name (used in messages)
+ * @inc: reads "include" files; NULL forbids them
+ * @out: initialized here; free it with tppgate_policy_free()
+ * @err: "NAME:LINE:COLUMN: FIELD: what is wrong", one line
+ *
+ * The result passes tppgate_policy_validate(); its catalog is in canonical
+ * order, whatever the order of the source.
+ * Return: 0, -EINVAL (with a message), -ENOMEM, or an error of @inc.
+ */
+int tppgate_policy_compile(const char *text, size_t len, const char *name,
+			   const struct tppgate_include_ops *inc,
+			   struct tppgate_policy_src *out, char *err,
+			   size_t errlen);
+/*
+ * SHA-256 of a host identity as the kernel computes it: @id lower-cased,
+ * no newline. @kind TPPGATE_HOST_MACHINE_ID takes 32 hex digits,
+ * TPPGATE_HOST_DMI_UUID a UUID (8-4-4-4-12 hex digits).
+ * Return: 0, or -EINVAL for an id of the wrong shape.
+ */
+int tppgate_host_hash(uint32_t kind, const char *id,
+		      uint8_t out[TPPGATE_SHA256_LEN]);
+
+/* sign.c: CMS signatures with libcrypto (no files: PEM or DER in memory) */
+
+/*
+ * A detached CMS signature of @blob, DER: SHA-256, binary, no signed
+ * attributes, no certificates (what the kernel accepts). @key is a PEM
+ * private key, @cert its PEM or DER certificate. *@sig is malloc'd.
+ * Return: 0; -EINVAL a key or certificate that does not parse;
+ * -EKEYREJECTED the key is not the certificate's; -ENOMEM; -EIO.
+ */
+int tppgate_sign(const void *blob, size_t blen, const void *key, size_t klen,
+		 const void *cert, size_t clen, uint8_t **sig, size_t *slen,
+		 char *err, size_t errlen);
+/*
+ * Checks @sig over @blob as the kernel would, with @cert (PEM or DER) as
+ * the only trusted key: no chain, no certificates from the message.
+ * Return: 0; -EBADMSG not a detached PKCS#7/CMS SignedData of plain data;
+ * -ENOKEY signed by another key; -EKEYREJECTED does not match the blob, or
+ * carries what the kernel refuses (S/MIME capabilities); -ENOPKG a digest
+ * or algorithm the kernel lacks; -EINVAL a certificate that does not parse.
+ */
+int tppgate_verify(const void *blob, size_t blen, const void *sig,
+		   size_t slen, const void *cert, size_t clen, char *err,
+		   size_t errlen);
+
+/**
+ * struct tppgate_sig_info - what a signature says about itself (unverified)
+ * @n_signers: SignerInfos
+ * @digest: the first signer's digest ("sha256")
+ * @issuer: the first signer's certificate issuer, one line
+ * @serial: its serial number, hex
+ * @detached: the content is not embedded
+ * @has_attrs: signed attributes present
+ * @has_smimecap: an S/MIME capabilities attribute (the kernel refuses it)
+ * @n_certs: certificates embedded
+ */
+struct tppgate_sig_info {
+	unsigned int n_signers;
+	char digest[32];
+	char issuer[256];
+	char serial[96];
+	bool detached;
+	bool has_attrs;
+	bool has_smimecap;
+	unsigned int n_certs;
+};
+
+/*
+ * A signature in DER or PEM ("-----BEGIN CMS-----", "PKCS7") to DER, after
+ * checking that it parses as CMS SignedData; *@der is malloc'd. @info may
+ * be NULL. Return: 0, -EBADMSG, -E2BIG (over TPPGATE_SIGNATURE_MAX).
+ */
+int tppgate_sig_parse(const void *sig, size_t slen, uint8_t **der,
+		      size_t *dlen, struct tppgate_sig_info *info);
+/*
+ * A new signing key pair: RSA of @bits (2048-16384), a self-signed X.509
+ * v3 certificate with subject CN=@cn, valid @days from now, keyUsage
+ * digitalSignature (critical), CA:FALSE. PEM; both malloc'd.
+ * Return: 0, -EINVAL, -ENOMEM, -EIO.
+ */
+int tppgate_keygen(unsigned int bits, const char *cn, unsigned int days,
+		   char **key, size_t *klen, char **cert, size_t *clen,
+		   char *err, size_t errlen);
+/* The certificate's subject, one line ("CN=..."). */
+int tppgate_cert_subject(const void *cert, size_t clen, char *buf,
+			 size_t len);
+void tppgate_sha256(const void *data, size_t len,
+		    uint8_t out[TPPGATE_SHA256_LEN]);
 
 #endif /* LIBTPPGATE_H */

@@ -20,6 +20,7 @@
 #include <netlink/attr.h>
 
 #include "decode.h"
+#include "policy_int.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -29,6 +30,8 @@ static const struct nla_policy top_policy[TPPGATE_A_MAX + 1] = {
 	[TPPGATE_A_EVENT] = { .type = NLA_U32, .maxlen = sizeof(uint32_t) },
 	[TPPGATE_A_POLICY_INFO] = { .type = NLA_NESTED },
 };
+
+#define U8_POLICY { .type = NLA_U8, .maxlen = sizeof(uint8_t) }
 
 #define U16_POLICY { .type = NLA_U16, .maxlen = sizeof(uint16_t) }
 #define U32_POLICY { .type = NLA_U32, .maxlen = sizeof(uint32_t) }
@@ -70,6 +73,47 @@ static const struct nla_policy status_policy[TPPGATE_STATUS_A_MAX + 1] = {
 /* Of a policy event's TPPGATE_A_POLICY_INFO, only the serial is used. */
 static const struct nla_policy policy_info_policy[TPPGATE_POLICY_A_MAX + 1] = {
 	[TPPGATE_POLICY_A_SERIAL] = U64_POLICY,
+};
+
+/*
+ * All of TPPGATE_A_POLICY_INFO, for POLICY_GET. The kernel pads its u64s
+ * with TPPGATE_POLICY_A_PAD, which has no entry and is ignored.
+ */
+static const struct nla_policy info_policy[TPPGATE_POLICY_A_MAX + 1] = {
+	[TPPGATE_POLICY_A_FORMAT] = U32_POLICY,
+	[TPPGATE_POLICY_A_SERIAL] = U64_POLICY,
+	[TPPGATE_POLICY_A_ISSUER] = { .type = NLA_STRING,
+				      .maxlen = TPPGATE_ISSUER_MAX + 1 },
+	[TPPGATE_POLICY_A_NOT_BEFORE] = U64_POLICY,
+	[TPPGATE_POLICY_A_NOT_AFTER] = U64_POLICY,
+	[TPPGATE_POLICY_A_REGION] = { .type = NLA_STRING, .maxlen = 3 },
+	[TPPGATE_POLICY_A_TIER] = U8_POLICY,
+	[TPPGATE_POLICY_A_HOST] = { .type = NLA_NESTED },
+	[TPPGATE_POLICY_A_NODE_CAP] = U64_POLICY,
+	[TPPGATE_POLICY_A_CLUSTER_ID] = { .type = NLA_STRING,
+					  .maxlen = TPPGATE_CLUSTER_ID_MAX + 1 },
+	[TPPGATE_POLICY_A_CLUSTER_CAP] = U64_POLICY,
+	[TPPGATE_POLICY_A_GRANT_REQUIRED] = U8_POLICY,
+	[TPPGATE_POLICY_A_OFFLINE_GRACE] = U32_POLICY,
+	[TPPGATE_POLICY_A_OFFLINE_CAP] = U64_POLICY,
+	[TPPGATE_POLICY_A_REVOKE_MODE] = U32_POLICY,
+	[TPPGATE_POLICY_A_REVOKE_DEADLINE] = U32_POLICY,
+	[TPPGATE_POLICY_A_CLASSES] = { .maxlen = TPPGATE_CLASSES_MAX * 2 },
+	[TPPGATE_POLICY_A_DEFAULT_ACTION] = U32_POLICY,
+	[TPPGATE_POLICY_A_INFO_N_ENTRIES] = U32_POLICY,
+	[TPPGATE_POLICY_A_INFO_SHA256] = { .minlen = TPPGATE_SHA256_LEN,
+					   .maxlen = TPPGATE_SHA256_LEN },
+	[TPPGATE_POLICY_A_INFO_LOADED_AT] = U64_POLICY,
+	[TPPGATE_POLICY_A_INFO_VERIFY_NS] = U64_POLICY,
+	[TPPGATE_POLICY_A_INFO_PARSE_NS] = U64_POLICY,
+	[TPPGATE_POLICY_A_INFO_APPLY_NS] = U64_POLICY,
+	[TPPGATE_POLICY_A_INFO_EXPIRED] = U8_POLICY,
+};
+
+static const struct nla_policy host_policy[TPPGATE_HOST_A_MAX + 1] = {
+	[TPPGATE_HOST_A_KIND] = U32_POLICY,
+	[TPPGATE_HOST_A_HASH] = { .minlen = TPPGATE_SHA256_LEN,
+				  .maxlen = TPPGATE_SHA256_LEN },
 };
 
 static const struct nla_policy extack_policy[NLMSGERR_ATTR_MAX + 1] = {
@@ -359,6 +403,141 @@ int tppgate_decode_event_attrs(const void *attrs, size_t len,
 	return 0;
 }
 
+/* A policy string: UTF-8 text, which a policy's issuer may well use. */
+static int get_text(const struct nlattr *nla, char *buf, size_t len)
+{
+	const char *s = nla_data(nla);
+	size_t n = strnlen(s, (size_t)nla_len(nla));
+
+	if (n >= len || !tppgate_text_ok(s, n))
+		return -EINVAL;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return 0;
+}
+
+static const int info_required[] = {
+	TPPGATE_POLICY_A_FORMAT, TPPGATE_POLICY_A_SERIAL,
+	TPPGATE_POLICY_A_ISSUER, TPPGATE_POLICY_A_NOT_BEFORE,
+	TPPGATE_POLICY_A_NOT_AFTER, TPPGATE_POLICY_A_REGION,
+	TPPGATE_POLICY_A_TIER,
+};
+
+static uint64_t u64_or(struct nlattr *nla, uint64_t def)
+{
+	return nla ? nla_get_u64(nla) : def;
+}
+
+static uint32_t u32_or(struct nlattr *nla, uint32_t def)
+{
+	return nla ? nla_get_u32(nla) : def;
+}
+
+static int decode_info_host(const struct nlattr *nest,
+			    struct tppgate_policy_src *p)
+{
+	struct nlattr *tb[TPPGATE_HOST_A_MAX + 1] = { NULL };
+	int err;
+
+	err = parse_nest(tb, TPPGATE_HOST_A_MAX, nest, host_policy);
+	if (err)
+		return err;
+	if (!tb[TPPGATE_HOST_A_KIND] || !tb[TPPGATE_HOST_A_HASH])
+		return -EINVAL;
+	p->has_host = true;
+	p->host_kind = nla_get_u32(tb[TPPGATE_HOST_A_KIND]);
+	memcpy(p->host_hash, nla_data(tb[TPPGATE_HOST_A_HASH]),
+	       TPPGATE_SHA256_LEN);
+	return p->host_kind > TPPGATE_HOST_KIND_MAX ? -EINVAL : 0;
+}
+
+static int decode_info_nest(const struct nlattr *nest,
+			    struct tppgate_policy_info *out)
+{
+	struct nlattr *tb[TPPGATE_POLICY_A_MAX + 1] = { NULL };
+	struct tppgate_policy_src *p = &out->policy;
+	struct nlattr *a;
+	uint32_t i;
+	int err;
+
+	err = parse_nest(tb, TPPGATE_POLICY_A_MAX, nest, info_policy);
+	if (err)
+		return err;
+	if (!all_present(tb, info_required, ARRAY_SIZE(info_required)))
+		return -EINVAL;
+	memset(out, 0, sizeof(*out));
+	tppgate_policy_init(p);
+	p->format = nla_get_u32(tb[TPPGATE_POLICY_A_FORMAT]);
+	p->serial = nla_get_u64(tb[TPPGATE_POLICY_A_SERIAL]);
+	p->not_before = nla_get_u64(tb[TPPGATE_POLICY_A_NOT_BEFORE]);
+	p->not_after = nla_get_u64(tb[TPPGATE_POLICY_A_NOT_AFTER]);
+	p->tier = nla_get_u8(tb[TPPGATE_POLICY_A_TIER]);
+	err = get_text(tb[TPPGATE_POLICY_A_ISSUER], p->issuer,
+		       sizeof(p->issuer));
+	if (!err)
+		err = get_text(tb[TPPGATE_POLICY_A_REGION], p->region,
+			       sizeof(p->region));
+	if (!err && tb[TPPGATE_POLICY_A_CLUSTER_ID])
+		err = get_text(tb[TPPGATE_POLICY_A_CLUSTER_ID], p->cluster_id,
+			       sizeof(p->cluster_id));
+	if (!err && tb[TPPGATE_POLICY_A_HOST])
+		err = decode_info_host(tb[TPPGATE_POLICY_A_HOST], p);
+	if (err)
+		return err;
+	p->has_node_cap = tb[TPPGATE_POLICY_A_NODE_CAP];
+	p->node_cap = u64_or(tb[TPPGATE_POLICY_A_NODE_CAP], 0);
+	p->has_cluster_cap = tb[TPPGATE_POLICY_A_CLUSTER_CAP];
+	p->cluster_cap = u64_or(tb[TPPGATE_POLICY_A_CLUSTER_CAP], 0);
+	a = tb[TPPGATE_POLICY_A_GRANT_REQUIRED];
+	p->grant_required = a && nla_get_u8(a);
+	p->offline_grace = u32_or(tb[TPPGATE_POLICY_A_OFFLINE_GRACE], 0);
+	p->offline_cap = u64_or(tb[TPPGATE_POLICY_A_OFFLINE_CAP], 0);
+	p->revoke_mode = u32_or(tb[TPPGATE_POLICY_A_REVOKE_MODE],
+				TPPGATE_REVOKE_DEADLINE);
+	p->revoke_deadline = u32_or(tb[TPPGATE_POLICY_A_REVOKE_DEADLINE], 0);
+	p->default_action = u32_or(tb[TPPGATE_POLICY_A_DEFAULT_ACTION],
+				   TPPGATE_ACTION_DENY);
+	a = tb[TPPGATE_POLICY_A_CLASSES];
+	if (a) {
+		const uint8_t *c = nla_data(a);
+
+		if (nla_len(a) % 2)
+			return -EINVAL;
+		p->n_classes = (uint32_t)nla_len(a) / 2;
+		for (i = 0; i < p->n_classes; i++)
+			memcpy(&p->classes[i], c + 2 * i, 2);
+	}
+	/* Values this library has no words for are errors, as for devices. */
+	if (p->revoke_mode > TPPGATE_REVOKE_MAX ||
+	    p->default_action > TPPGATE_ACTION_MAX)
+		return -EINVAL;
+	p->n_entries = u32_or(tb[TPPGATE_POLICY_A_INFO_N_ENTRIES], 0);
+	if (tb[TPPGATE_POLICY_A_INFO_SHA256])
+		memcpy(out->sha256, nla_data(tb[TPPGATE_POLICY_A_INFO_SHA256]),
+		       TPPGATE_SHA256_LEN);
+	out->loaded_at = u64_or(tb[TPPGATE_POLICY_A_INFO_LOADED_AT], 0);
+	out->verify_ns = u64_or(tb[TPPGATE_POLICY_A_INFO_VERIFY_NS], 0);
+	out->parse_ns = u64_or(tb[TPPGATE_POLICY_A_INFO_PARSE_NS], 0);
+	out->apply_ns = u64_or(tb[TPPGATE_POLICY_A_INFO_APPLY_NS], 0);
+	a = tb[TPPGATE_POLICY_A_INFO_EXPIRED];
+	out->expired = a && nla_get_u8(a);
+	return 0;
+}
+
+int tppgate_decode_policy_info_attrs(const void *attrs, size_t len,
+				     struct tppgate_policy_info *out)
+{
+	struct nlattr *tb[TPPGATE_A_MAX + 1] = { NULL };
+	int err;
+
+	err = parse(tb, TPPGATE_A_MAX, attrs, len, top_policy);
+	if (err)
+		return err;
+	if (!tb[TPPGATE_A_POLICY_INFO])
+		return -EINVAL;
+	return decode_info_nest(tb[TPPGATE_A_POLICY_INFO], out);
+}
+
 static void copy_printable(char *dst, size_t dstlen, const char *src,
 			   size_t srclen)
 {
@@ -402,7 +581,7 @@ static int error_tlv_offset(const struct nlmsghdr *nlh, size_t plen,
 }
 
 int tppgate_decode_extack(const void *buf, size_t len, int *errp,
-			  char *msg, size_t msglen)
+			  char *msg, size_t msglen, uint32_t *offp)
 {
 	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1] = { NULL };
 	const struct nlmsghdr *nlh = buf;
@@ -411,6 +590,8 @@ int tppgate_decode_extack(const void *buf, size_t len, int *errp,
 
 	if (msglen)
 		msg[0] = '\0';
+	if (offp)
+		*offp = 0;
 	*errp = 0;
 	if (len < NLMSG_HDRLEN || len > TPPGATE_DECODE_MAX || !aligned(buf))
 		return -EINVAL;
@@ -444,6 +625,8 @@ int tppgate_decode_extack(const void *buf, size_t len, int *errp,
 	if (tb[NLMSGERR_ATTR_MSG])
 		copy_printable(msg, msglen, nla_data(tb[NLMSGERR_ATTR_MSG]),
 			       (size_t)nla_len(tb[NLMSGERR_ATTR_MSG]));
+	if (offp && tb[NLMSGERR_ATTR_OFFS])
+		*offp = nla_get_u32(tb[NLMSGERR_ATTR_OFFS]);
 	return 0;
 }
 

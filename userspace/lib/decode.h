@@ -33,14 +33,19 @@ int tppgate_decode_status_attrs(const void *attrs, size_t len,
 				struct tppgate_status_info *out);
 int tppgate_decode_event_attrs(const void *attrs, size_t len,
 			       struct tppgate_event_info *out);
+/* A POLICY_GET or POLICY_SET reply: TPPGATE_A_POLICY_INFO. */
+int tppgate_decode_policy_info_attrs(const void *attrs, size_t len,
+				     struct tppgate_policy_info *out);
 
 /*
  * One NLMSG_ERROR or NLMSG_DONE message: *@errp gets the error it carries
  * (0 for an ack) and @msg the NLMSGERR_ATTR_MSG string, "" if none, cut to
- * @msglen and with non-printable bytes replaced by '?'.
+ * @msglen and with non-printable bytes replaced by '?'. If @offp, it gets
+ * NLMSGERR_ATTR_OFFS (where in the request the bad attribute is, from its
+ * nlmsghdr), or 0 if the kernel pointed nowhere.
  */
 int tppgate_decode_extack(const void *buf, size_t len, int *errp,
-			  char *msg, size_t msglen);
+			  char *msg, size_t msglen, uint32_t *offp);
 
 /*
  * A datagram from the events socket: calls @cb for every TPPGATE_CMD_EVENT

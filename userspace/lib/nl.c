@@ -33,6 +33,11 @@
 
 /* How long a reply may take. Admission re-probes a driver, which can be slow. */
 #define REPLY_TIMEOUT_MS	30000
+/*
+ * Send buffer of the request socket: a POLICY_SET carries up to 60 KiB of
+ * blob and 8 KiB of signature, more than libnl's default of 32 KiB.
+ */
+#define REQUEST_SNDBUF		(256 * 1024)
 /* Receive buffer of the events socket, and room for one datagram. */
 #define EVENTS_RCVBUF		(1024 * 1024)
 #define EVENTS_DGRAM_MAX	(32 * 1024)
@@ -45,6 +50,15 @@ struct tppgate_handle {
 	unsigned char *ev_buf;		/* EVENTS_DGRAM_MAX bytes */
 	uint16_t family;
 	char errmsg[TPPGATE_ERRMSG_LEN];
+	uint32_t erroff;		/* NLMSGERR_ATTR_OFFS, 0: none */
+	size_t blob_at, blob_len;	/* the last POLICY_SET's blob */
+};
+
+/* What a request carries: a BDF, or a policy and its signature. */
+struct req_attrs {
+	const char *bdf;
+	const void *blob, *sig;
+	size_t blen, slen;
 };
 
 /* One request and the state of its replies. */
@@ -115,6 +129,8 @@ static int nlerr_to_errno(int nlerr)
 static void clear_errmsg(struct tppgate_handle *h)
 {
 	h->errmsg[0] = '\0';
+	h->erroff = 0;
+	h->blob_len = 0;
 }
 
 const char *tppgate_last_error_msg(const struct tppgate_handle *h)
@@ -162,6 +178,12 @@ static int alloc_handle(struct tppgate_handle **hp)
 	if (err) {
 		free(h);
 		return err;
+	}
+	err = nl_socket_set_buffer_size(h->sk, 0, REQUEST_SNDBUF);
+	if (err < 0) {
+		nl_socket_free(h->sk);
+		free(h);
+		return nlerr_to_errno(err);
 	}
 	*hp = h;
 	return 0;
@@ -237,7 +259,7 @@ static int msg_in_handler(struct nl_msg *msg, void *arg)
 	if (nlh->nlmsg_type != NLMSG_ERROR && nlh->nlmsg_type != NLMSG_DONE)
 		return NL_OK;
 	if (tppgate_decode_extack(nlh, nlh->nlmsg_len, &err, rq->h->errmsg,
-				  sizeof(rq->h->errmsg)))
+				  sizeof(rq->h->errmsg), &rq->h->erroff))
 		return NL_OK;
 	/* libnl ignores the error a dump ends with; we do not. */
 	if (nlh->nlmsg_type == NLMSG_DONE && err < 0 && !rq->err)
@@ -341,27 +363,47 @@ static int receive(struct tppgate_handle *h, struct req *rq)
 	return rq->err ? rq->err : err;
 }
 
-/* Sends @cmd, with the device's BDF if @bdf, and collects the replies. */
-static int request(struct tppgate_handle *h, struct req *rq, uint8_t cmd,
-		   int flags, const char *bdf)
+static int put_attrs(struct nl_msg *msg, const struct req_attrs *ra)
 {
-	struct nl_msg *msg;
 	struct nlattr *nest;
+
+	if (ra->bdf) {
+		/* The kernel parses strictly: the nest must carry NLA_F_NESTED. */
+		nest = nla_nest_start(msg, TPPGATE_A_DEVICE | NLA_F_NESTED);
+		if (!nest || nla_put_string(msg, TPPGATE_DEVICE_A_BDF, ra->bdf) < 0)
+			return -EMSGSIZE;
+		nla_nest_end(msg, nest);
+	}
+	/* The blob first: tppgate_policy_error_offset() relies on it. */
+	if (ra->blob &&
+	    (nla_put(msg, TPPGATE_A_POLICY, (int)ra->blen, ra->blob) < 0 ||
+	     nla_put(msg, TPPGATE_A_SIGNATURE, (int)ra->slen, ra->sig) < 0))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* Sends @cmd with the attributes of @ra (if any), and collects the replies. */
+static int request(struct tppgate_handle *h, struct req *rq, uint8_t cmd,
+		   int flags, const struct req_attrs *ra)
+{
+	size_t size = 4096;
+	struct nl_msg *msg;
 	int err = -EMSGSIZE;
 
 	clear_errmsg(h);
-	msg = nlmsg_alloc();
+	if (ra && ra->blob)
+		size += NLA_ALIGN(ra->blen) + NLA_ALIGN(ra->slen);
+	msg = nlmsg_alloc_size(size);
 	if (!msg)
 		return -ENOMEM;
 	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, h->family, 0, flags,
 			 cmd, TPPGATE_GENL_VERSION))
 		goto out_free_msg;
-	if (bdf) {
-		/* The kernel parses strictly: the nest must carry NLA_F_NESTED. */
-		nest = nla_nest_start(msg, TPPGATE_A_DEVICE | NLA_F_NESTED);
-		if (!nest || nla_put_string(msg, TPPGATE_DEVICE_A_BDF, bdf) < 0)
-			goto out_free_msg;
-		nla_nest_end(msg, nest);
+	if (ra && put_attrs(msg, ra))
+		goto out_free_msg;
+	if (ra && ra->blob) {
+		h->blob_at = NLMSG_HDRLEN + GENL_HDRLEN + NLA_HDRLEN;
+		h->blob_len = ra->blen;
 	}
 	err = nl_send_auto(h->sk, msg);
 	if (err < 0) {
@@ -395,13 +437,15 @@ static int device_cmd(struct tppgate_handle *h, uint8_t cmd, const char *bdf,
 		      struct tppgate_device_info *out)
 {
 	struct req rq = { .reply = one_device_reply, .out = out };
+	struct req_attrs ra = { 0 };
 	char kbdf[TPPGATE_BDF_LEN];
 	int err;
 
 	err = kernel_bdf(bdf, kbdf);
 	if (err)
 		return err;
-	err = request(h, &rq, cmd, 0, kbdf);
+	ra.bdf = kbdf;
+	err = request(h, &rq, cmd, 0, &ra);
 	if (!err && !rq.replies)
 		err = -EPROTO;
 	return err;
@@ -441,6 +485,59 @@ int tppgate_device_list(struct tppgate_handle *h, tppgate_device_cb cb,
 			  .cb_ctx = ctx };
 
 	return request(h, &rq, TPPGATE_CMD_DEVICE_GET, NLM_F_DUMP, NULL);
+}
+
+static int policy_reply(struct req *rq, const void *attrs, size_t len)
+{
+	struct tppgate_policy_info scratch;
+
+	if (rq->replies ||
+	    tppgate_decode_policy_info_attrs(attrs, len,
+					     rq->out ? rq->out : &scratch))
+		return -EPROTO;
+	return 0;
+}
+
+int tppgate_policy_set(struct tppgate_handle *h, const void *blob, size_t blen,
+		       const void *sig, size_t slen,
+		       struct tppgate_policy_info *out)
+{
+	struct req rq = { .reply = policy_reply, .out = out };
+	struct req_attrs ra = {
+		.blob = blob, .blen = blen, .sig = sig, .slen = slen,
+	};
+	int err;
+
+	clear_errmsg(h);
+	if (!blen || !slen)
+		return -EINVAL;
+	if (blen > TPPGATE_POLICY_MAX || slen > TPPGATE_SIGNATURE_MAX)
+		return -E2BIG;
+	err = request(h, &rq, TPPGATE_CMD_POLICY_SET, 0, &ra);
+	if (!err && !rq.replies)
+		err = -EPROTO;
+	return err;
+}
+
+int tppgate_policy_get(struct tppgate_handle *h,
+		       struct tppgate_policy_info *out)
+{
+	struct req rq = { .reply = policy_reply, .out = out };
+	int err;
+
+	err = request(h, &rq, TPPGATE_CMD_POLICY_GET, 0, NULL);
+	if (!err && !rq.replies)
+		err = -EPROTO;
+	return err;
+}
+
+int tppgate_policy_error_offset(const struct tppgate_handle *h, size_t *off)
+{
+	if (!h->blob_len || h->erroff < h->blob_at ||
+	    h->erroff - h->blob_at >= h->blob_len)
+		return -ENOENT;
+	*off = h->erroff - h->blob_at;
+	return 0;
 }
 
 static int status_reply(struct req *rq, const void *attrs, size_t len)

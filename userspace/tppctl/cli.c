@@ -185,11 +185,21 @@ void tppctl_report(struct tppctl_ctx *ctx, struct tppgate_handle *h, int err,
 		fprintf(f, "tppctl: tppgate: kernel module not loaded (modprobe tppgate)\n");
 		break;
 	case -EPERM:
-	case -EACCES:
 		if (changes_devices(cmd))
 			fprintf(f, "tppctl: permission denied: changing devices needs CAP_NET_ADMIN\n");
 		else
 			fprintf(f, "tppctl: %s: permission denied\n", cmd);
+		break;
+	case -EACCES:
+		/* The module refuses admission by hand unless manual=1. */
+		if (changes_devices(cmd))
+			fprintf(f, "tppctl: %s: %s by hand needs the module's manual=1 parameter\n",
+				what, !strcmp(cmd, "admit") ? "admitting" : "quarantining");
+		else
+			fprintf(f, "tppctl: %s: permission denied\n", cmd);
+		break;
+	case -ESHUTDOWN:
+		fprintf(f, "tppctl: %s: the module is unloading\n", what);
 		break;
 	case -ENODEV:
 		fprintf(f, "tppctl: %s: no such PCI device\n", what);
@@ -221,4 +231,183 @@ int tppctl_connect(struct tppctl_ctx *ctx, struct tppgate_handle **hp,
 	if (err)
 		tppctl_report(ctx, NULL, err, cmd, NULL);
 	return err;
+}
+
+static const struct tppctl_opt *find_opt(const struct tppctl_opt *opts,
+					 const char *a, size_t n)
+{
+	for (; opts && opts->long_name; opts++)
+		if ((opts->short_name && strlen(opts->short_name) == n &&
+		     !strncmp(a, opts->short_name, n)) ||
+		    (strlen(opts->long_name) == n &&
+		     !strncmp(a, opts->long_name, n)))
+			return opts;
+	return NULL;
+}
+
+static int opts_usage(FILE *err, const char *usage, int ret)
+{
+	fprintf(err, "%s", usage);
+	return ret;
+}
+
+/*
+ * A subcommand's command line: its options (@opts, ending with a zero
+ * entry), -j/--json, -h/--help, and @min_pos to @max_pos other arguments.
+ * Values come as "--opt VALUE" or "--opt=VALUE". An option given twice is
+ * a mistake, not an override. No global state (no getopt).
+ * Return: 0 or -TPPCTL_EUSAGE (after a message and @usage on @err).
+ */
+int tppctl_parse_opts(int argc, char **argv, const char *cmd,
+		      const struct tppctl_opt *opts, int min_pos, int max_pos,
+		      const char *usage, struct tppctl_parsed *out, FILE *err)
+{
+	const struct tppctl_opt *o;
+	bool opts_done = false;
+	const char *eq;
+	size_t n;
+	int i;
+
+	memset(out, 0, sizeof(*out));
+	for (o = opts; o && o->long_name; o++)
+		if (o->value)
+			*o->value = NULL;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (opts_done || a[0] != '-' || !a[1]) {
+			if (out->n_pos >= max_pos || out->n_pos >= TPPCTL_POS_MAX) {
+				fprintf(err, "tppctl: %s: unexpected argument '%.64s'\n",
+					cmd, a);
+				return opts_usage(err, usage, -TPPCTL_EUSAGE);
+			}
+			out->pos[out->n_pos++] = a;
+			continue;
+		}
+		if (is(a, "--", NULL)) {
+			opts_done = true;
+			continue;
+		}
+		if (is(a, "-j", "--json")) {
+			out->json = true;
+			continue;
+		}
+		if (is(a, "-h", "--help")) {
+			out->help = true;
+			continue;
+		}
+		eq = !strncmp(a, "--", 2) ? strchr(a, '=') : NULL;
+		n = eq ? (size_t)(eq - a) : strlen(a);
+		o = find_opt(opts, a, n);
+		if (!o)
+			return opts_usage(err, usage,
+					  unknown_option(err, cmd, a));
+		if (!o->arg) {
+			if (eq) {
+				fprintf(err, "tppctl: %s: option '%s' takes no value\n",
+					cmd, o->long_name);
+				return opts_usage(err, usage, -TPPCTL_EUSAGE);
+			}
+			*o->flag = true;
+			continue;
+		}
+		if (*o->value) {
+			fprintf(err, "tppctl: %s: option '%s' given twice\n",
+				cmd, o->long_name);
+			return opts_usage(err, usage, -TPPCTL_EUSAGE);
+		}
+		if (eq) {
+			*o->value = eq + 1;
+		} else if (i + 1 < argc) {
+			*o->value = argv[++i];
+		} else {
+			fprintf(err, "tppctl: %s: option '%s' needs %s\n", cmd,
+				o->long_name, o->arg);
+			return opts_usage(err, usage, -TPPCTL_EUSAGE);
+		}
+		if (!**o->value) {
+			fprintf(err, "tppctl: %s: option '%s' needs %s\n", cmd,
+				o->long_name, o->arg);
+			return opts_usage(err, usage, -TPPCTL_EUSAGE);
+		}
+	}
+	if (out->help) {
+		fprintf(err, "%s", usage);
+		return 0;
+	}
+	if (out->n_pos < min_pos) {
+		fprintf(err, "tppctl: %s: missing argument\n", cmd);
+		return opts_usage(err, usage, -TPPCTL_EUSAGE);
+	}
+	return 0;
+}
+
+/* What each refusal of POLICY_SET / POLICY_GET means (uapi header). */
+static const char *policy_errmsg(int err)
+{
+	switch (err) {
+	case -EPERM:
+		return "permission denied: loading a policy needs CAP_NET_ADMIN and CAP_SYS_ADMIN";
+	case -EINVAL:
+		return "the kernel found the policy malformed";
+	case -ERANGE:
+		return "a value in the policy is out of range";
+	case -E2BIG:
+		return "too large: a policy over 60 KiB, a signature over 8 KiB, or more than 4096 catalog entries";
+	case -EBADMSG:
+		return "the signature is not a detached PKCS#7 message";
+	case -EKEYREJECTED:
+		return "the signature does not match the policy";
+	case -ENOKEY:
+		return "signed by a key that the module does not trust";
+	case -ESTALE:
+		return "serial not greater than the policy in force (rollback refused)";
+	case -EKEYEXPIRED:
+		return "the policy has expired (now is after its not-after)";
+	case -EAGAIN:
+		return "the policy is not valid yet (now is before its not-before)";
+	case -EACCES:
+		return "the policy is bound to another host";
+	case -EPROTONOSUPPORT:
+		return "unknown policy format version";
+	case -ENOPKG:
+		return "the kernel lacks the signature's algorithm";
+	case -ENOENT:
+		return "no policy loaded";
+	case -ESHUTDOWN:
+		return "the module is unloading";
+	case -ENOMEM:
+		return "the kernel is out of memory";
+	case -ETIMEDOUT:
+		return "no answer from the kernel";
+	case -EPROTO:
+		return "malformed reply from the kernel";
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * Like tppctl_report(), for the policy commands: the first line says what
+ * the errno means for a policy, the second gives the kernel's words, and a
+ * third names the attribute of @blob the kernel pointed at, if it did.
+ */
+void tppctl_report_policy(struct tppctl_ctx *ctx, struct tppgate_handle *h,
+			  int err, const char *cmd, const void *blob,
+			  size_t blen)
+{
+	const char *kmsg = tppgate_last_error_msg(h), *msg, *attr;
+	size_t off;
+
+	if (!err || err == -TPPCTL_EUSAGE)
+		return;
+	msg = policy_errmsg(err);
+	fprintf(ctx->err, "tppctl: %s: %s\n", cmd, msg ? msg : strerror(-err));
+	if (kmsg)
+		fprintf(ctx->err, "tppctl: kernel: %s\n", kmsg);
+	if (h && blob && !tppgate_policy_error_offset(h, &off)) {
+		attr = tppgate_policy_attr_at(blob, blen, off);
+		fprintf(ctx->err, "tppctl: at offset %zu of the policy blob%s%s\n",
+			off, attr ? ": " : "", attr ? attr : "");
+	}
 }

@@ -186,7 +186,24 @@ int tppctl_print_json(struct tppctl_ctx *ctx, json_t *j)
 		fprintf(ctx->err, "tppctl: cannot format JSON output\n");
 		return -ENOMEM;
 	}
-	err = json_dumpf(j, ctx->out, JSON_COMPACT | JSON_ENSURE_ASCII);
+	err = json_dumpf(j, ctx->out, JSON_COMPACT | JSON_ENSURE_ASCII |
+			 JSON_REAL_PRECISION(15));
+	json_decref(j);
+	if (err || fputc('\n', ctx->out) == EOF)
+		return -EIO;
+	return 0;
+}
+
+int tppctl_print_json_pretty(struct tppctl_ctx *ctx, json_t *j)
+{
+	int err;
+
+	if (!j) {
+		fprintf(ctx->err, "tppctl: cannot format JSON output\n");
+		return -ENOMEM;
+	}
+	/* 15 digits: a performance density of 19.45 prints as 19.45. */
+	err = json_dumpf(j, ctx->out, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
 	json_decref(j);
 	if (err || fputc('\n', ctx->out) == EOF)
 		return -EIO;
@@ -230,11 +247,20 @@ static void u64_text(char *buf, size_t len, bool present, uint64_t v)
 
 void tppctl_status_text(FILE *f, const struct tppgate_status_info *s)
 {
-	char flags[128], cap[24], serial[24];
+	char flags[128], cap[64], serial[40];
 
 	flags_text(flags, sizeof(flags), s->flags, tppgate_status_flag_name);
-	u64_text(cap, sizeof(cap), s->has_node_cap, s->node_cap);
+	if (!s->has_node_cap)
+		snprintf(cap, sizeof(cap), "-");
+	else if (s->admitted_tpp <= s->node_cap)
+		snprintf(cap, sizeof(cap), "%" PRIu64 " (%" PRIu64 " free)",
+			 s->node_cap, s->node_cap - s->admitted_tpp);
+	else
+		snprintf(cap, sizeof(cap), "%" PRIu64 " (%" PRIu64 " over)",
+			 s->node_cap, s->admitted_tpp - s->node_cap);
 	u64_text(serial, sizeof(serial), s->has_policy, s->policy_serial);
+	if (s->has_policy && (s->flags & TPPGATE_STATUS_F_POLICY_EXPIRED))
+		strncat(serial, " (expired)", sizeof(serial) - strlen(serial) - 1);
 	fprintf(f, "version:          %s\n", s->version);
 	fprintf(f, "boot mode:        %s\n",
 		or_unknown(tppgate_boot_mode_name(s->boot_mode)));

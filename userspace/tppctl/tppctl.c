@@ -22,6 +22,8 @@ static const struct tppctl_cmd commands[] = {
 	{ "quarantine", quarantine_main, "Take an accelerator back into quarantine" },
 	{ "status", status_main, "Show the module's state" },
 	{ "monitor", monitor_main, "Print device events until interrupted" },
+	{ "policy", policy_main, "Compile, sign, verify, show and load policies" },
+	{ "keygen", keygen_main, "Make a policy signing key and certificate" },
 	{ "help", help_main, "Show this help" },
 	{ NULL, NULL, NULL }
 };

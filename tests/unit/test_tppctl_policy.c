@@ -1,0 +1,383 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tppctl policy and tppctl keygen, the real binary ($TPPCTL), in a
+ * temporary directory: exit codes, messages, files and their modes, and the
+ * whole path from JSON source to a verified .tpp. The kernel is never
+ * needed: load and get are run only where the module is absent.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tppctl.h"
+#include "unit.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+struct out {
+	int code;
+	char out[16384];
+	char err[4096];
+};
+
+static const char *tppctl, *dir;
+
+static void slurp(FILE *f, char *buf, size_t len)
+{
+	size_t n;
+
+	rewind(f);
+	n = fread(buf, 1, len - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+}
+
+/* Runs tppctl with @args (NULL-terminated, without argv[0]) in the dir. */
+static int run(struct out *r, const char *const *args)
+{
+	FILE *o = tmpfile(), *e = tmpfile();
+	char *argv[16] = { "tppctl" };
+	int status, i;
+	pid_t pid;
+
+	for (i = 0; args[i] && i < 14; i++)
+		argv[i + 1] = (char *)args[i];
+	argv[i + 1] = NULL;
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		dup2(fileno(o), 1);
+		dup2(fileno(e), 2);
+		if (chdir(dir))
+			_exit(126);
+		execv(tppctl, argv);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0)
+		return -1;
+	r->code = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+	slurp(o, r->out, sizeof(r->out));
+	slurp(e, r->err, sizeof(r->err));
+	return 0;
+}
+
+struct cmd_case {
+	const char *args[12];
+	int code;
+	const char *in_err, *in_out;
+};
+
+static void check(const struct cmd_case *c)
+{
+	char line[160] = "";
+	struct out r;
+	int i;
+
+	for (i = 0; c->args[i]; i++) {
+		strncat(line, c->args[i], sizeof(line) - strlen(line) - 2);
+		strcat(line, " ");
+	}
+	if (!ok(!run(&r, c->args), "run tppctl %s", line))
+		return;
+	if (!is_int(r.code, c->code, "tppctl %sexits %d", line, c->code))
+		tap_diag("stderr: %s", r.err);
+	if (c->in_err && !ok(strstr(r.err, c->in_err), "tppctl %ssays '%s'",
+			     line, c->in_err))
+		tap_diag("stderr: %s", r.err);
+	if (c->in_out && !ok(strstr(r.out, c->in_out), "tppctl %sprints '%s'",
+			     line, c->in_out))
+		tap_diag("stdout: %s", r.out);
+	if (c->code == 2)
+		ok(!r.out[0], "tppctl %sprints nothing on stdout", line);
+}
+
+static const struct cmd_case usage[] = {
+	{ { "policy", NULL }, 2, "usage: tppctl policy COMMAND", NULL },
+	{ { "policy", "frob", NULL }, 2, "policy: unknown command 'frob'", NULL },
+	{ { "policy", "-h", NULL }, 0, NULL, "usage: tppctl policy COMMAND" },
+	{ { "policy", "compile", NULL }, 2, "policy compile: missing argument", NULL },
+	{ { "policy", "compile", "a", "b", NULL }, 2, "unexpected argument 'b'", NULL },
+	{ { "policy", "compile", "-o", NULL }, 2, "option '--output' needs a file name", NULL },
+	{ { "policy", "compile", "-h", NULL }, 0, "usage: tppctl policy compile", NULL },
+	{ { "policy", "show", "--bogus", "x", NULL }, 2, "unknown option '--bogus'", NULL },
+	{ { "policy", "show", "--source=yes", "x", NULL }, 2, "option '--source' takes no value", NULL },
+	{ { "policy", "sign", "x.bin", NULL }, 2, "-o OUT.tpp is required", NULL },
+	{ { "policy", "sign", "--key", "k", "-o", "o", "x.bin", NULL }, 2, "--key needs --cert", NULL },
+	{ { "policy", "sign", "--key", "k", "--cert", "c", "--sig", "s", "-o", "o", "x", NULL }, 2,
+	  "give either --key (with --cert) or --sig", NULL },
+	{ { "policy", "sign", "-o", "a", "-o", "b", "x", NULL }, 2, "option '--output' given twice", NULL },
+	{ { "policy", "verify", "x.tpp", NULL }, 2, "--cert is required", NULL },
+	{ { "policy", "get", "extra", NULL }, 2, "unexpected argument 'extra'", NULL },
+	{ { "keygen", NULL }, 2, "give either --out DIR, or both -k and -c", NULL },
+	{ { "keygen", "-k", "k.pem", NULL }, 2, "give either --out DIR, or both -k and -c", NULL },
+	{ { "keygen", "--out", "d", "--bits", "3k", NULL }, 2, "--bits: not a number: '3k'", NULL },
+	{ { "keygen", "--out", "d", "--bits", "1024", NULL }, 2, "must be 2048 to 16384 bits", NULL },
+	{ { "keygen", "--out", "d", "--days", "0", NULL }, 2, "validity: 1 to 36500 days", NULL },
+};
+
+static void file_mode(const char *name, unsigned int want)
+{
+	char path[256];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (ok(!stat(path, &st), "%s exists", name))
+		is_int(st.st_mode & 0777, want, "%s has mode %04o", name, want);
+}
+
+static char *read_in(const char *name, size_t *len)
+{
+	char path[256], *buf = NULL;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (tppctl_read_file(path, 1 << 20, &buf, len))
+		return NULL;
+	return buf;
+}
+
+static bool same_files(const char *a, const char *b)
+{
+	size_t la, lb;
+	char *x = read_in(a, &la), *y = read_in(b, &lb);
+	bool same = x && y && la == lb && !memcmp(x, y, la);
+
+	free(x);
+	free(y);
+	return same;
+}
+
+static void write_in(const char *name, const void *p, size_t len)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	tppctl_write_file(path, p, len, 0644);
+}
+
+static void flow(const char *policies)
+{
+	char demo[512], raise[512];
+	struct out r;
+	json_error_t je;
+	json_t *j;
+	size_t len;
+	char *data;
+
+	snprintf(demo, sizeof(demo), "%s/examples/edu-demo.json", policies);
+	snprintf(raise, sizeof(raise), "%s/examples/edu-demo-raise.json", policies);
+	{
+		const struct cmd_case c[] = {
+			{ { "keygen", "--out", "keys", "--bits", "2048", "--cn", "unit signer", NULL },
+			  0, NULL, "certificate: keys/signing.crt (CN = unit signer" },
+			{ { "keygen", "--out", "keys", NULL }, 1, "keys/signing.key exists; not replacing it", NULL },
+			{ { "keygen", "-k", "other.key", "-c", "other.crt", "--bits", "2048", NULL }, 0, NULL, NULL },
+			{ { "policy", "compile", demo, "-o", "demo.bin", NULL }, 0, NULL, NULL },
+			{ { "policy", "compile", raise, "-o", "raise.bin", NULL }, 0, NULL, NULL },
+			{ { "policy", "compile", demo, NULL }, 0, NULL,
+			  ": ok: serial 1, region DE, tier 2, 1 catalog entries, 192 bytes" },
+			{ { "policy", "sign", "--key", "keys/signing.key", "--cert", "keys/signing.crt",
+			    "-o", "demo.tpp", "demo.bin", NULL }, 0, NULL, NULL },
+			{ { "policy", "verify", "--cert", "keys/signing.crt", "demo.tpp", NULL }, 0, NULL,
+			  "demo.tpp: good signature by CN = unit signer; policy serial 1, region DE, tier 2, 1 catalog entries" },
+			{ { "policy", "verify", "--cert", "other.crt", "demo.tpp", NULL }, 1,
+			  "tppctl: policy verify: demo.tpp: signer 0: signed by another key than the certificate's", NULL },
+			{ { "policy", "verify", "--cert", "keys/signing.crt", "demo.bin", NULL }, 1,
+			  "not a signed policy; give its signature with --sig", NULL },
+			{ { "policy", "show", "demo.tpp", NULL }, 0, NULL, "node cap:        2000 TPP" },
+			{ { "policy", "show", "demo.tpp", NULL }, 0, NULL,
+			  "1234    11e8    -          count         1000       -  QEMU edu (test stand-in)" },
+			{ { "policy", "show", "demo.bin", NULL }, 0, NULL, "revoke:          deadline, 10 s" },
+			{ { "policy", "show", demo, NULL }, 0, NULL, "valid:           2024-01-01T00:00:00Z to 2099-12-31T23:59:59Z" },
+			{ { "policy", "sign", "--key", "keys/signing.key", "--cert", "keys/signing.crt",
+			    "-o", "x.tpp", demo, NULL }, 1, "a JSON source; sign the blob that 'policy compile' makes", NULL },
+			{ { "policy", "sign", "--key", "keys/signing.key", "--cert", "keys/signing.crt",
+			    "-o", "x.tpp", "demo.tpp", NULL }, 1, "a signed policy; sign the blob", NULL },
+			{ { "policy", "sign", "--key", "other.key", "--cert", "keys/signing.crt",
+			    "-o", "x.tpp", "demo.bin", NULL }, 1, "the private key does not belong to the certificate", NULL },
+			{ { "policy", "sign", "--key", "keys/signing.key", "--cert", "keys/signing.crt",
+			    "-o", "raise.tpp", "raise.bin", NULL }, 0, NULL, NULL },
+			{ { "policy", "show", "nothing.bin", NULL }, 1, "tppctl: nothing.bin: No such file or directory", NULL },
+		};
+		size_t i;
+
+		for (i = 0; i < ARRAY_SIZE(c); i++)
+			check(&c[i]);
+	}
+	file_mode("keys/signing.key", 0600);
+	file_mode("keys/signing.crt", 0644);
+	file_mode("other.key", 0600);
+	file_mode("demo.tpp", 0644);
+
+	/* show -j: the source's keys and what describes the file. */
+	if (!run(&r, (const char *const[]){ "-j", "policy", "show", "demo.tpp", NULL }) &&
+	    is_int(r.code, 0, "tppctl -j policy show demo.tpp")) {
+		j = json_loads(r.out, 0, &je);
+		ok(j && json_integer_value(json_object_get(j, "serial")) == 1 &&
+		   json_integer_value(json_object_get(j, "node_cap")) == 2000 &&
+		   !strcmp(json_string_value(json_object_get(j, "not_before")) ?: "",
+			   "2024-01-01T00:00:00Z") &&
+		   json_integer_value(json_object_get(j, "not_before_unix")) == 1704067200 &&
+		   json_integer_value(json_object_get(j, "blob_size")) == 192 &&
+		   json_integer_value(json_object_get(json_object_get(j, "signature"), "size")) > 0,
+		   "its JSON has serial, node_cap, dates as ISO 8601 and seconds, sizes");
+		ok(j && !strcmp(json_string_value(json_object_get(
+			json_array_get(json_object_get(j, "catalog"), 0), "name")) ?: "",
+			"QEMU edu (test stand-in)"),
+		   "and the catalog with names");
+		json_decref(j);
+	}
+
+	/* show --source compiles back to the same blob. */
+	if (!run(&r, (const char *const[]){ "policy", "show", "--source", "demo.tpp", NULL }) &&
+	    is_int(r.code, 0, "tppctl policy show --source demo.tpp")) {
+		write_in("src.json", r.out, strlen(r.out));
+		check(&(struct cmd_case){ { "policy", "compile", "src.json", "-o", "re.bin", NULL }, 0, NULL, NULL });
+		ok(same_files("re.bin", "demo.bin"),
+		   "the printed source compiles to the same bytes");
+	}
+
+	/* One flipped bit in the .tpp's blob. */
+	data = read_in("demo.tpp", &len);
+	if (data) {
+		data[100] ^= 4;
+		write_in("tampered.tpp", data, len);
+		data[100] ^= 4;
+		data[len - 1] = '\r';
+		write_in("nomagic.tpp", data, len);
+		free(data);
+	}
+	check(&(struct cmd_case){ { "policy", "verify", "--cert", "keys/signing.crt", "tampered.tpp", NULL }, 1,
+		"tppctl: policy verify: tampered.tpp: the signature does not match the policy", NULL });
+	/* Without its magic, the file is taken for a blob, which it is not. */
+	check(&(struct cmd_case){ { "policy", "show", "nomagic.tpp", NULL }, 1,
+		"tppctl: nomagic.tpp: not a valid policy: ", NULL });
+	{
+		static const char bad[] = "{\n  \"format\": 1,\n  \"serial\": -7\n}\n";
+
+		write_in("bad.json", bad, strlen(bad));
+	}
+	check(&(struct cmd_case){ { "policy", "compile", "bad.json", "-o", "bad.bin", NULL }, 1,
+		"tppctl: bad.json:1:1: missing field \"issuer\"", NULL });
+	data = read_in("bad.bin", &len);
+	ok(!data, "and writes no output");
+	free(data);
+}
+
+/* An HSM's signature, as openssl makes it, assembled with --sig. */
+static void hsm(void)
+{
+	char *const argv[] = {
+		"openssl", "cms", "-sign", "-binary", "-noattr", "-nocerts",
+		"-md", "sha256", "-outform", "DER", "-in", "demo.bin",
+		"-signer", "keys/signing.crt", "-inkey", "keys/signing.key",
+		"-out", "demo.p7s", NULL
+	};
+	int status, fd;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		fd = open("/dev/null", O_WRONLY);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (chdir(dir))
+			_exit(126);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
+	    WEXITSTATUS(status)) {
+		tap_skip("openssl did not sign", "--sig with an openssl signature");
+		return;
+	}
+	check(&(struct cmd_case){ { "policy", "sign", "--sig", "demo.p7s", "--cert", "keys/signing.crt",
+		"-o", "hsm.tpp", "demo.bin", NULL }, 0, NULL, NULL });
+	ok(same_files("hsm.tpp", "demo.tpp"),
+	   "openssl's signature assembles into the .tpp tppctl signs");
+	check(&(struct cmd_case){ { "policy", "verify", "--cert", "keys/signing.crt", "--sig", "demo.p7s",
+		"demo.bin", NULL }, 0, NULL, "good signature" });
+	check(&(struct cmd_case){ { "policy", "sign", "--sig", "demo.p7s", "--cert", "other.crt",
+		"-o", "no.tpp", "demo.bin", NULL }, 1, "signed by another key", NULL });
+	check(&(struct cmd_case){ { "policy", "sign", "--sig", "demo.bin", "-o", "no.tpp", "demo.bin", NULL },
+		1, "demo.bin: not a PKCS#7/CMS signature", NULL });
+}
+
+static void host_id(void)
+{
+	uint8_t h[TPPGATE_SHA256_LEN];
+	char hex[2 * TPPGATE_SHA256_LEN + 1], want[200];
+
+	write_in("machine-id", "0123456789abcdef0123456789abcdef\n", 33);
+	write_in("uuid", "4C4C4544-0038-3510-8051-B4C04F4E4D32\n", 37);
+	tppgate_sha256("0123456789abcdef0123456789abcdef", 32, h);
+	tppctl_hex(hex, h, sizeof(h));
+	snprintf(want, sizeof(want), "machine-id: sha256 %s\n  (the module takes it as host_id=%s)",
+		 hex, hex);
+	check(&(struct cmd_case){ { "policy", "host-id", "--machine-id", "machine-id",
+		"--dmi-uuid", "uuid", NULL }, 0, NULL, want });
+	tppgate_sha256("4c4c4544-0038-3510-8051-b4c04f4e4d32", 36, h);
+	tppctl_hex(hex, h, sizeof(h));
+	snprintf(want, sizeof(want), "\"dmi_uuid_sha256\":\"%s\"", hex);
+	check(&(struct cmd_case){ { "-j", "policy", "host-id", "--machine-id", "machine-id",
+		"--dmi-uuid", "uuid", NULL }, 0, NULL, want });
+	check(&(struct cmd_case){ { "policy", "host-id", "--machine-id", "uuid",
+		"--dmi-uuid", "none", NULL }, 1, NULL, "machine-id: unavailable (Invalid argument)" });
+}
+
+static void no_module(void)
+{
+	struct tppgate_handle *h = NULL;
+	int err = tppgate_connect(&h);
+
+	tppgate_close(h);
+	if (err != -EPROTONOSUPPORT) {
+		tap_skip("the tppgate family exists here", "policy load and get without the module");
+		return;
+	}
+	check(&(struct cmd_case){ { "policy", "load", "demo.tpp", NULL }, 1,
+		"tppctl: tppgate: kernel module not loaded (modprobe tppgate)", NULL });
+	check(&(struct cmd_case){ { "policy", "get", NULL }, 1, "kernel module not loaded", NULL });
+	check(&(struct cmd_case){ { "policy", "load", "demo.bin", NULL }, 1,
+		"demo.bin: not a signed policy; give its signature with --sig", NULL });
+	check(&(struct cmd_case){ { "policy", "load", "--sig", "demo.p7s", "demo.tpp", NULL }, 1,
+		"a signed policy has its signature already; drop --sig", NULL });
+}
+
+void test_tppctl_policy(void)
+{
+	const char *policies = getenv("TPPGATE_POLICIES");
+	char tmp[] = "/tmp/tppgate-cli-XXXXXX";
+	char *const rm[] = { "rm", "-rf", tmp, NULL };
+	size_t i;
+	pid_t pid;
+
+	tppctl = getenv("TPPCTL");
+	if (!tppctl || access(tppctl, X_OK) || !policies) {
+		tap_skip("$TPPCTL or $TPPGATE_POLICIES not set", "tppctl policy");
+		return;
+	}
+	if (!mkdtemp(tmp)) {
+		tap_skip("no temporary directory", "tppctl policy");
+		return;
+	}
+	dir = tmp;
+	for (i = 0; i < ARRAY_SIZE(usage); i++)
+		check(&usage[i]);
+	flow(policies);
+	hsm();
+	host_id();
+	no_module();
+	pid = fork();
+	if (pid == 0) {
+		execvp(rm[0], rm);
+		_exit(127);
+	}
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+}
