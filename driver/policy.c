@@ -70,6 +70,54 @@ static const int required[] = {
 	TPPGATE_POLICY_A_TIER,
 };
 
+/*
+ * Duplicates, or flags the parser ignores, would let two parsers of one
+ * signed blob disagree. Types above the policy's range are left to
+ * nla_parse(), which rejects them.
+ */
+static int reject_ambiguity(const struct nlattr *nest,
+			    struct netlink_ext_ack *extack)
+{
+	DECLARE_BITMAP(seen, TPPGATE_POLICY_A_MAX + 1) = { 0 };
+	const struct nlattr *nla;
+	int rem;
+
+	nla_for_each_attr(nla, nla_data(nest), nla_len(nest), rem) {
+		if (nla->nla_type & NLA_F_NET_BYTEORDER) {
+			NL_SET_ERR_MSG_ATTR(extack, nla, "attribute in network byte order");
+			return -EINVAL;
+		}
+		if (nla_type(nla) <= TPPGATE_POLICY_A_MAX &&
+		    test_and_set_bit(nla_type(nla), seen)) {
+			NL_SET_ERR_MSG_ATTR(extack, nla, "attribute appears twice");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/*
+ * A string the module keeps and logs: not empty, nothing after its NUL,
+ * printable ASCII only (no terminal escapes or fake lines in the log).
+ */
+static int check_string(const struct nlattr *attr, struct netlink_ext_ack *extack)
+{
+	const char *str = nla_data(attr);
+	int i, len = nla_len(attr);
+
+	if (len < 2 || strnlen(str, len) != len - 1) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "string empty or with bytes after its end");
+		return -EINVAL;
+	}
+	for (i = 0; i < len - 1; i++) {
+		if (str[i] < 0x20 || str[i] > 0x7e) {
+			NL_SET_ERR_MSG_ATTR(extack, attr, "string with a non-printable character");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 /* This host's SHA-256 for a binding of @kind. Return: 0 or -ENODATA. */
 static int host_hash(u32 kind, u8 out[TPPGATE_SHA256_LEN])
 {
@@ -100,6 +148,9 @@ static int check_host(struct tppgate_policy *p, const struct nlattr *nest,
 	u8 mine[TPPGATE_SHA256_LEN];
 	int ret;
 
+	ret = reject_ambiguity(nest, extack);
+	if (ret)
+		return ret;
 	ret = nla_parse_nested(tb, TPPGATE_HOST_A_MAX, nest, host_policy, extack);
 	if (ret)
 		return ret;
@@ -261,23 +312,6 @@ static int parse_classes(struct tppgate_policy *p, const struct nlattr *attr,
 	return 0;
 }
 
-/* Duplicates would let two parsers of one signed blob disagree. */
-static int reject_duplicates(const struct nlattr *blob,
-			     struct netlink_ext_ack *extack)
-{
-	DECLARE_BITMAP(seen, TPPGATE_POLICY_A_MAX + 1) = { 0 };
-	const struct nlattr *nla;
-	int rem;
-
-	nla_for_each_attr(nla, nla_data(blob), nla_len(blob), rem) {
-		if (test_and_set_bit(nla_type(nla), seen)) {
-			NL_SET_ERR_MSG_ATTR(extack, nla, "attribute appears twice");
-			return -EINVAL;
-		}
-	}
-	return 0;
-}
-
 /* nla_get_*_default() are 6.12-only; these work on both. */
 static u64 get_u64(const struct nlattr *nla, u64 def)
 {
@@ -301,9 +335,20 @@ static int parse_fields(struct tppgate_policy *p, struct nlattr **tb,
 		return -EPROTONOSUPPORT;
 	}
 	p->serial = nla_get_u64(tb[TPPGATE_POLICY_A_SERIAL]);
+	if (check_string(tb[TPPGATE_POLICY_A_ISSUER], extack) ||
+	    check_string(region, extack) ||
+	    (tb[TPPGATE_POLICY_A_CLUSTER_ID] &&
+	     check_string(tb[TPPGATE_POLICY_A_CLUSTER_ID], extack)))
+		return -EINVAL;
 	nla_strscpy(p->issuer, tb[TPPGATE_POLICY_A_ISSUER], sizeof(p->issuer));
 	p->not_before = nla_get_u64(tb[TPPGATE_POLICY_A_NOT_BEFORE]);
 	p->not_after = nla_get_u64(tb[TPPGATE_POLICY_A_NOT_AFTER]);
+	/* Compared as time64_t: beyond S64_MAX would wrap to the past. */
+	if (p->not_after > S64_MAX) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[TPPGATE_POLICY_A_NOT_AFTER],
+				    "time beyond the representable range");
+		return -ERANGE;
+	}
 	if (p->not_after <= p->not_before) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[TPPGATE_POLICY_A_NOT_AFTER],
 				    "not-after must be later than not-before");
@@ -370,7 +415,7 @@ struct tppgate_policy *tppgate_policy_parse(const struct nlattr *blob,
 			blob_policy, extack);
 	if (ret)
 		return ERR_PTR(ret);
-	ret = reject_duplicates(blob, extack);
+	ret = reject_ambiguity(blob, extack);
 	if (ret)
 		return ERR_PTR(ret);
 	for (i = 0; i < ARRAY_SIZE(required); i++) {

@@ -39,6 +39,9 @@ struct pol {
 	int host_kind;			/* -1: no binding */
 	int extra_attr;			/* an unknown attribute type, 0: none */
 	int unsorted;			/* break the canonical catalog order */
+	const char *issuer;		/* NULL: "tppgate selftest" */
+	int raw_not_after;		/* not_after as given, not relative */
+	int host_twice;			/* repeat the host binding's KIND */
 };
 
 static inline void pol_default(struct pol *p, unsigned long long serial)
@@ -61,9 +64,11 @@ static inline struct nl_msg *pol_build(const struct pol *p)
 
 	nla_put_u32(msg, TPPGATE_POLICY_A_FORMAT, TPPGATE_POLICY_FORMAT);
 	nla_put_u64(msg, TPPGATE_POLICY_A_SERIAL, p->serial);
-	nla_put_string(msg, TPPGATE_POLICY_A_ISSUER, "tppgate selftest");
+	nla_put_string(msg, TPPGATE_POLICY_A_ISSUER,
+		       p->issuer ? p->issuer : "tppgate selftest");
 	nla_put_u64(msg, TPPGATE_POLICY_A_NOT_BEFORE, now + p->not_before);
-	nla_put_u64(msg, TPPGATE_POLICY_A_NOT_AFTER,
+	nla_put_u64(msg, TPPGATE_POLICY_A_NOT_AFTER, p->raw_not_after ?
+		    (unsigned long long)p->not_after :
 		    now + (p->not_after ? p->not_after : 86400));
 	nla_put_string(msg, TPPGATE_POLICY_A_REGION, "DE");
 	nla_put_u8(msg, TPPGATE_POLICY_A_TIER, p->tier ? p->tier : 2);
@@ -78,6 +83,8 @@ static inline struct nl_msg *pol_build(const struct pol *p)
 
 		SHA256((const unsigned char *)"another host", 12, hash);
 		nla_put_u32(msg, TPPGATE_HOST_A_KIND, p->host_kind);
+		if (p->host_twice)
+			nla_put_u32(msg, TPPGATE_HOST_A_KIND, p->host_kind);
 		nla_put(msg, TPPGATE_HOST_A_HASH, sizeof(hash), hash);
 		nla_nest_end(msg, h);
 	}

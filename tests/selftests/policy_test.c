@@ -481,6 +481,44 @@ TEST_F(policy, info_attribute_in_blob_is_refused)
 	expect_refused(_metadata, self, &p, -EINVAL, "attribute");
 }
 
+TEST_F(policy, empty_issuer_is_refused)
+{
+	struct pol p;
+
+	pol_default(&p, 6);
+	p.issuer = "";
+	expect_refused(_metadata, self, &p, -EINVAL, "string");
+}
+
+TEST_F(policy, control_characters_in_issuer_are_refused)
+{
+	struct pol p;
+
+	pol_default(&p, 6);
+	p.issuer = "evil\ntppgate: policy 99 in force";
+	expect_refused(_metadata, self, &p, -EINVAL, "non-printable");
+}
+
+TEST_F(policy, time_beyond_s64_is_refused)
+{
+	struct pol p;
+
+	pol_default(&p, 6);
+	p.raw_not_after = 1;
+	p.not_after = -1;	/* as u64: 2^64 - 1 */
+	expect_refused(_metadata, self, &p, -ERANGE, "range");
+}
+
+TEST_F(policy, host_binding_given_twice_is_refused)
+{
+	struct pol p;
+
+	pol_default(&p, 6);
+	p.host_kind = TPPGATE_HOST_DMI_UUID;
+	p.host_twice = 1;
+	expect_refused(_metadata, self, &p, -EINVAL, "twice");
+}
+
 TEST_F(policy, too_many_catalog_entries)
 {
 	struct pol p;

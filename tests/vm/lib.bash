@@ -258,6 +258,10 @@ vm_build_initramfs()
 		cp "$TPPGATE_SIGNING_KEY" "$root/tpp/keys/signer.key"
 	fi
 	cp "$VM_DIR"/scenarios/*.sh "$root/tpp/scenarios/"
+	# The shipped policy sources, for the demo and the tppctl scenarios.
+	mkdir -p "$root/tpp/policies"
+	cp "$VM_TOP"/policies/catalog.json "$VM_TOP"/policies/examples/*.json \
+		"$root/tpp/policies/" 2>/dev/null || true
 	cp "$VM_DIR"/guest/*.sh "$root/tpp/"
 	cp "$VM_DIR/guest/init" "$root/init"
 	chmod 0755 "$root/init" "$root"/tpp/*.sh "$root"/tpp/scenarios/*.sh

@@ -138,8 +138,11 @@
  *   A policy is a stream of netlink attributes (struct nlattr, no message
  *   header), enum tppgate_policy_attr, in host byte order (little-endian on
  *   every architecture tppgate supports). The same bytes are the file that
- *   is signed and the payload of POLICY_SET. Unknown attributes, duplicate
- *   table entries and out-of-range values are rejected.
+ *   is signed and the payload of POLICY_SET. Unknown attributes, an
+ *   attribute given twice (also inside HOST), NLA_F_NET_BYTEORDER and
+ *   out-of-range values are rejected. Strings (ISSUER, REGION, CLUSTER_ID)
+ *   are printable ASCII, not empty, ending with their single NUL. Times are
+ *   at most S64_MAX (-ERANGE beyond).
  *     FORMAT          NLA_U32   TPPGATE_POLICY_FORMAT            required
  *     SERIAL          NLA_U64   >= 1, strictly increasing         required
  *     ISSUER          string    1..TPPGATE_ISSUER_MAX bytes       required

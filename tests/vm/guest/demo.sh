@@ -1,8 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# What `make demo` shows: four quarantined edu devices, one admitted with
-# tppctl, and the edu driver reading its identification register.
+# What `make demo` shows: four edu accelerators (1000 TPP each) held from
+# boot; a signed policy with a node cap of 2000 admits exactly the first two
+# (the edu driver then reads their identification register); a policy with a
+# higher serial raises the cap and the other two follow.
 
 # shellcheck source=tests/vm/scenarios/lib.sh
 . /tpp/scenarios/lib.sh
@@ -14,9 +16,32 @@ show()
 	"$@"
 }
 
-first=$(edu_devices | head -n 1)
+# compile_sign NAME: policies/examples/NAME.json -> /tmp/NAME.tpp
+compile_sign()
+{
+	show tppctl policy compile "/tpp/policies/$1.json" -o "/tmp/$1.bin"
+	show tppctl policy sign --key /tpp/keys/signer.key \
+		--cert /tpp/keys/signer.crt "/tmp/$1.bin" -o "/tmp/$1.tpp"
+}
+
+idents()
+{
+	for bdf in $(edu_devices); do
+		printf '%s edu_ident: %s\n' "$bdf" \
+			"$(cat "/sys/bus/pci/devices/$bdf/edu_ident" 2>/dev/null || echo '(not bound: quarantined)')"
+	done
+}
+
 show tppctl devices
-show tppctl admit "$first"
+compile_sign edu-demo
+show tppctl policy show /tmp/edu-demo.tpp
+show tppctl policy load /tmp/edu-demo.tpp
 show tppctl devices
-show cat "/sys/bus/pci/devices/$first/edu_ident"
+show idents
+compile_sign edu-demo-raise
+show tppctl policy load /tmp/edu-demo-raise.tpp
+show tppctl devices
+show idents
+show tppctl status
+show tppctl policy get
 echo
