@@ -69,7 +69,7 @@ static inline struct nl_msg *pol_build(const struct pol *p)
 	nla_put_u64(msg, TPPGATE_POLICY_A_NOT_BEFORE, now + p->not_before);
 	nla_put_u64(msg, TPPGATE_POLICY_A_NOT_AFTER, p->raw_not_after ?
 		    (unsigned long long)p->not_after :
-		    now + (p->not_after ? p->not_after : 86400));
+		    (unsigned long long)(now + (p->not_after ? p->not_after : 86400)));
 	nla_put_string(msg, TPPGATE_POLICY_A_REGION, "DE");
 	nla_put_u8(msg, TPPGATE_POLICY_A_TIER, p->tier ? p->tier : 2);
 	if (p->node_cap)
