@@ -194,7 +194,11 @@ static struct nl_msg *device_reply(struct fake *f, int flags, uint32_t state,
 	struct attr a[DEVICE_ATTRS];
 
 	memcpy(a, good_device, sizeof(a));
-	a[6].v = state;
+	/* 99 marks a malformed device: a class wider than 24 bits. */
+	if (state == 99)
+		a[5].v = 0x1000000;
+	else
+		a[6].v = state;
 	if (bdf)
 		a[0].s = bdf;
 	put_nest(m, TPPGATE_A_DEVICE, a, DEVICE_ATTRS);
