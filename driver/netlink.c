@@ -71,19 +71,16 @@ static int put_device_attrs(struct sk_buff *skb, struct pci_dev *pdev,
 	return 0;
 }
 
-static int reply_device(struct genl_info *info, struct pci_dev *pdev)
+/* Reply to @info with one message, whose attributes @fill writes. */
+static int reply(struct genl_info *info,
+		 int (*fill)(struct sk_buff *skb, const void *arg),
+		 const void *arg)
 {
-	struct tppgate_dev_info dev;
 	struct sk_buff *skb;
 	void *hdr;
 	int ret;
 
-	ret = tppgate_registry_get(pdev, &dev);
-	if (ret) {
-		NL_SET_ERR_MSG_MOD(info->extack, "device is not an accelerator");
-		return -EOPNOTSUPP;
-	}
-	skb = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!skb)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(skb, info, &genl_family, 0, info->genlhdr->cmd);
@@ -91,7 +88,7 @@ static int reply_device(struct genl_info *info, struct pci_dev *pdev)
 		ret = -EMSGSIZE;
 		goto err_free_msg;
 	}
-	ret = put_device_attrs(skb, pdev, &dev);
+	ret = fill(skb, arg);
 	if (ret)
 		goto err_free_msg;
 	genlmsg_end(skb, hdr);
@@ -100,6 +97,29 @@ static int reply_device(struct genl_info *info, struct pci_dev *pdev)
 err_free_msg:
 	nlmsg_free(skb);
 	return ret;
+}
+
+struct device_reply {
+	struct pci_dev *pdev;
+	struct tppgate_dev_info info;
+};
+
+static int fill_device(struct sk_buff *skb, const void *arg)
+{
+	const struct device_reply *r = arg;
+
+	return put_device_attrs(skb, r->pdev, &r->info);
+}
+
+static int reply_device(struct genl_info *info, struct pci_dev *pdev)
+{
+	struct device_reply r = { .pdev = pdev };
+
+	if (tppgate_registry_get(pdev, &r.info)) {
+		NL_SET_ERR_MSG_MOD(info->extack, "device is not an accelerator");
+		return -EOPNOTSUPP;
+	}
+	return reply(info, fill_device, &r);
 }
 
 /* The device named by the request, referenced; pci_dev_put() it when done. */
@@ -220,7 +240,7 @@ static int put_status_policy(struct sk_buff *skb)
 	return ret;
 }
 
-static int put_status(struct sk_buff *skb)
+static int put_status(struct sk_buff *skb, const void *unused)
 {
 	struct tppgate_counts counts;
 	struct nlattr *nest;
@@ -262,27 +282,7 @@ static int put_status(struct sk_buff *skb)
 
 static int status_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct sk_buff *msg;
-	void *hdr;
-	int ret;
-
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &genl_family, 0, TPPGATE_CMD_STATUS_GET);
-	if (!hdr) {
-		ret = -EMSGSIZE;
-		goto err_free_msg;
-	}
-	ret = put_status(msg);
-	if (ret)
-		goto err_free_msg;
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-
-err_free_msg:
-	nlmsg_free(msg);
-	return ret;
+	return reply(info, put_status, NULL);
 }
 
 static int put_policy_fields(struct sk_buff *skb, const struct tppgate_policy *p)
@@ -324,7 +324,7 @@ static int put_policy_fields(struct sk_buff *skb, const struct tppgate_policy *p
 	return 0;
 }
 
-static int put_policy_info(struct sk_buff *skb)
+static int put_policy_info(struct sk_buff *skb, const void *unused)
 {
 	const int pad = TPPGATE_POLICY_A_PAD;
 	const struct tppgate_policy *p;
@@ -355,28 +355,10 @@ out:
 
 static int reply_policy(struct genl_info *info)
 {
-	struct sk_buff *msg;
-	void *hdr;
-	int ret;
+	int ret = reply(info, put_policy_info, NULL);
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &genl_family, 0, info->genlhdr->cmd);
-	if (!hdr) {
-		ret = -EMSGSIZE;
-		goto err_free_msg;
-	}
-	ret = put_policy_info(msg);
 	if (ret == -ENOENT)
 		NL_SET_ERR_MSG_MOD(info->extack, "no policy loaded");
-	if (ret)
-		goto err_free_msg;
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-
-err_free_msg:
-	nlmsg_free(msg);
 	return ret;
 }
 
@@ -481,7 +463,7 @@ static int event_notify(struct notifier_block *nb, unsigned long action,
 	hdr = genlmsg_put(skb, 0, 0, &genl_family, 0, TPPGATE_CMD_EVENT);
 	if (!hdr || nla_put_u32(skb, TPPGATE_A_EVENT, ev->event) ||
 	    (ev->pdev ? put_device_attrs(skb, ev->pdev, &dev) :
-			put_policy_info(skb))) {
+			put_policy_info(skb, NULL))) {
 		nlmsg_free(skb);
 		return NOTIFY_DONE;
 	}

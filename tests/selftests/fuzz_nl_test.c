@@ -11,8 +11,6 @@
  * Deterministic: the same seed sends the same messages.
  */
 
-#include <sys/wait.h>
-
 #include "polbuild.h"
 #include "kselftest_harness.h"
 
@@ -61,17 +59,6 @@ static void mutate(unsigned char *buf, int *len, int cap)
 	}
 }
 
-static int reload(const char *args)
-{
-	char cmd[256];
-	int status;
-
-	snprintf(cmd, sizeof(cmd), "rmmod tppgate 2>/dev/null; insmod %s %s",
-		 MODULE, args);
-	status = system(cmd);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 FIXTURE(fuzz) {
 	struct nl_sock *sk;
 	int fam;
@@ -81,7 +68,7 @@ FIXTURE(fuzz) {
 
 FIXTURE_SETUP(fuzz)
 {
-	ASSERT_EQ(0, reload("ids=1234:11e8 boot=quarantine"));
+	ASSERT_EQ(0, reload_tppgate("ids=1234:11e8 boot=quarantine"));
 	self->sk = open_sock();
 	ASSERT_NE(NULL, self->sk);
 	self->fam = family_id(self->sk);
@@ -93,15 +80,10 @@ FIXTURE_SETUP(fuzz)
 
 FIXTURE_TEARDOWN(fuzz)
 {
-	char args[128] = "ids=1234:11e8";
-	char full[160];
-
 	nl_socket_free(self->sk);
 	EVP_PKEY_free(self->key);
 	X509_free(self->cert);
-	read_file("/tpp/tppgate.args", args, sizeof(args));
-	snprintf(full, sizeof(full), "%s boot=quarantine", args);
-	reload(full);
+	restore_tppgate();
 }
 
 static void policy_hash(FIXTURE_DATA(fuzz) *self, unsigned char *out)

@@ -8,8 +8,6 @@
  * policy signed by that key is still refused.
  */
 
-#include <sys/wait.h>
-
 #include "polbuild.h"
 #include "kselftest_harness.h"
 
@@ -36,17 +34,6 @@ static long keyring_id(const char *name)
 	return id;
 }
 
-static int reload(const char *args)
-{
-	char cmd[256];
-	int status;
-
-	snprintf(cmd, sizeof(cmd), "rmmod tppgate 2>/dev/null; insmod %s %s",
-		 MODULE, args);
-	status = system(cmd);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 FIXTURE(keys) {
 	EVP_PKEY *other_key;
 	X509 *other_cert;
@@ -56,7 +43,7 @@ FIXTURE(keys) {
 
 FIXTURE_SETUP(keys)
 {
-	ASSERT_EQ(0, reload("ids=1234:11e8 boot=quarantine trust=ca"));
+	ASSERT_EQ(0, reload_tppgate("ids=1234:11e8 boot=quarantine trust=ca"));
 	make_other(&self->other_key, &self->other_cert);
 	self->der = NULL;
 	self->der_len = i2d_X509(self->other_cert, &self->der);
@@ -65,15 +52,10 @@ FIXTURE_SETUP(keys)
 
 FIXTURE_TEARDOWN(keys)
 {
-	char args[128] = "ids=1234:11e8";
-	char full[160];
-
 	OPENSSL_free(self->der);
 	EVP_PKEY_free(self->other_key);
 	X509_free(self->other_cert);
-	read_file("/tpp/tppgate.args", args, sizeof(args));
-	snprintf(full, sizeof(full), "%s boot=quarantine", args);
-	reload(full);
+	restore_tppgate();
 }
 
 TEST_F(keys, module_keyring_refuses_additions)

@@ -7,6 +7,7 @@
 #ifndef _TPPGATE_POLBUILD_H
 #define _TPPGATE_POLBUILD_H
 
+#include <sys/wait.h>
 #include <time.h>
 
 #include <openssl/cms.h>
@@ -186,6 +187,32 @@ static inline struct nl_msg *set_req(int fam, const void *blob, int blen,
 	if (sig)
 		nla_put(msg, TPPGATE_A_SIGNATURE, slen, sig);
 	return msg;
+}
+
+/* Reload tppgate.ko with @args. Return: the shell's exit status. */
+static inline int reload_tppgate(const char *args)
+{
+	char cmd[256];
+	int status;
+
+	snprintf(cmd, sizeof(cmd), "rmmod tppgate 2>/dev/null; insmod %s %s",
+		 MODULE, args);
+	status = system(cmd);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/*
+ * Leave the VM as the next test program expects it: the default
+ * arguments, and every edu device held again (rmmod gave them to tppedu).
+ */
+static inline void restore_tppgate(void)
+{
+	char args[128] = "ids=1234:11e8";
+	char full[160];
+
+	read_file("/tpp/tppgate.args", args, sizeof(args));
+	snprintf(full, sizeof(full), "%s boot=quarantine", args);
+	reload_tppgate(full);
 }
 
 #endif /* _TPPGATE_POLBUILD_H */

@@ -13,8 +13,6 @@
  * and every device's state are exactly as before.
  */
 
-#include <sys/wait.h>
-
 #include "polbuild.h"
 #include "kselftest_harness.h"
 
@@ -37,8 +35,7 @@ FIXTURE(policy) {
 FIXTURE_SETUP(policy)
 {
 	/* A fresh module without manual=1: only the policy admits. */
-	run("rmmod tppgate 2>/dev/null");
-	ASSERT_EQ(0, run("insmod " MODULE " ids=1234:11e8 boot=quarantine"));
+	ASSERT_EQ(0, reload_tppgate("ids=1234:11e8 boot=quarantine"));
 	self->sk = open_sock();
 	ASSERT_NE(NULL, self->sk);
 	self->fam = family_id(self->sk);
@@ -53,16 +50,10 @@ FIXTURE_SETUP(policy)
 
 FIXTURE_TEARDOWN(policy)
 {
-	char cmd[256], args[128] = "ids=1234:11e8";
-
 	nl_socket_free(self->sk);
 	EVP_PKEY_free(self->key);
 	X509_free(self->cert);
-	/* Leave the VM as the next test program expects it. */
-	read_file("/tpp/tppgate.args", args, sizeof(args));
-	snprintf(cmd, sizeof(cmd), "rmmod tppgate; insmod %s %s boot=quarantine",
-		 MODULE, args);
-	run(cmd);
+	restore_tppgate();
 }
 
 /* Sign @p with the trusted key and load it. Returns the kernel's answer. */
