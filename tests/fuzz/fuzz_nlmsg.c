@@ -19,7 +19,8 @@ static int on_event(const struct tppgate_event_info *ev, void *ctx)
 	(void)ctx;
 	if (!tppgate_event_name(ev->event))
 		abort();
-	if (ev->has_device && !tppgate_state_name(ev->device.state))
+	/* A device's state may be newer than the library: no name is fine. */
+	if (ev->has_device && ev->device.class > 0xffffff)
 		abort();
 	return 0;
 }
