@@ -24,6 +24,11 @@
 #define EDU_VENDOR 0x1234
 #define EDU_DEVICE 0x11e8
 #define EDU_TPP 1000
+/* The VM's e1000, made an accelerator of 500 TPP by some tests. */
+#define NIC_VENDOR 0x8086
+#define NIC_DEVICE 0x100e
+#define NIC_TPP 500
+#define NIC_BDF "0000:00:03.0"
 #define WAIT_SECS 60
 
 /* What a test policy says; zero fields take the defaults below. */
@@ -43,6 +48,8 @@ struct pol {
 	const char *issuer;		/* NULL: "tppgate selftest" */
 	int raw_not_after;		/* not_after as given, not relative */
 	int host_twice;			/* repeat the host binding's KIND */
+	int nic_action;			/* the e1000 (8086:100e) in the catalog:
+					 * 0 absent, else TPPGATE_ACTION_* + 1 */
 };
 
 static inline void pol_default(struct pol *p, unsigned long long serial)
@@ -60,7 +67,7 @@ static inline struct nl_msg *pol_build(const struct pol *p)
 {
 	struct nl_msg *msg = nlmsg_alloc_size(128 * 1024);
 	time_t now = time(NULL);
-	int i, n = 1 + p->n_entries;
+	int i, n = 1 + p->n_entries + !!p->nic_action;
 	struct tppgate_catalog_entry *cat = calloc(n, sizeof(*cat));
 
 	nla_put_u32(msg, TPPGATE_POLICY_A_FORMAT, TPPGATE_POLICY_FORMAT);
@@ -89,16 +96,21 @@ static inline struct nl_msg *pol_build(const struct pol *p)
 		nla_put(msg, TPPGATE_HOST_A_HASH, sizeof(hash), hash);
 		nla_nest_end(msg, h);
 	}
-	/* Canonical order: filler devices (vendor 0x10de) before the edu. */
-	for (i = 0; i < n - 1; i++)
+	/* Canonical order: filler (vendor 0x10de), the edu, the e1000. */
+	for (i = 0; i < p->n_entries; i++)
 		cat[i] = (struct tppgate_catalog_entry){
 			.vendor = 0x10de, .device = i + 1, .tpp = 15832,
 			.action = TPPGATE_ACTION_COUNT,
 		};
-	cat[n - 1] = (struct tppgate_catalog_entry){
+	cat[i++] = (struct tppgate_catalog_entry){
 		.vendor = EDU_VENDOR, .device = EDU_DEVICE, .tpp = EDU_TPP,
 		.pd = 100, .action = p->edu_action,
 	};
+	if (p->nic_action)
+		cat[i++] = (struct tppgate_catalog_entry){
+			.vendor = NIC_VENDOR, .device = NIC_DEVICE, .tpp = NIC_TPP,
+			.action = p->nic_action - 1,
+		};
 	if (p->unsorted && n > 1) {
 		struct tppgate_catalog_entry t = cat[0];
 

@@ -265,6 +265,56 @@ TEST_F(policy, lower_cap_with_never_keeps_them_running)
 	EXPECT_EQ(2u, r.n_over_cap);
 }
 
+/*
+ * Over-cap devices still run, so they use their share until revoked: with
+ * revoke mode never, lowering the cap must not admit a smaller device into
+ * room that only looks free. The e1000 (500 TPP here) is the small one.
+ */
+TEST_F(policy, over_cap_devices_still_count)
+{
+	struct reply r;
+	struct pol p;
+	unsigned int reason;
+
+	ASSERT_EQ(0, reload_tppgate("ids=1234:11e8,8086:100e boot=quarantine"));
+	ASSERT_TRUE(held(NIC_BDF)) TH_LOG("the e1000 is not at " NIC_BDF);
+	/* A reloaded module registers its family anew, maybe at another id. */
+	self->fam = family_id(self->sk);
+	ASSERT_GT(self->fam, 0);
+
+	pol_default(&p, 1);
+	p.node_cap = 2 * EDU_TPP;
+	p.nic_action = TPPGATE_ACTION_DENY + 1;
+	ASSERT_EQ(0, load(self, &p, &r)) TH_LOG("%s", r.msg);
+	ASSERT_EQ(TPPGATE_STATE_ADMITTED, state_of(self, self->edu[1], NULL));
+	ASSERT_EQ(TPPGATE_STATE_QUARANTINED, state_of(self, NIC_BDF, &reason));
+	ASSERT_EQ(TPPGATE_REASON_DENIED, reason);
+
+	/* 1500: edu[0] stays, edu[1] goes over but runs; 1000 + 1000 in use. */
+	pol_default(&p, 2);
+	p.node_cap = 1500;
+	p.revoke_mode = TPPGATE_REVOKE_NEVER;
+	p.nic_action = TPPGATE_ACTION_COUNT + 1;
+	ASSERT_EQ(0, load(self, &p, &r)) TH_LOG("%s", r.msg);
+	EXPECT_EQ(TPPGATE_STATE_ADMITTED, state_of(self, self->edu[0], NULL));
+	EXPECT_EQ(TPPGATE_STATE_OVER_CAP, state_of(self, self->edu[1], NULL));
+	EXPECT_TRUE(works(self->edu[1]));
+	EXPECT_EQ(TPPGATE_STATE_QUARANTINED, state_of(self, NIC_BDF, &reason));
+	EXPECT_EQ(TPPGATE_REASON_OVER_CAP, reason);
+	EXPECT_TRUE(held(NIC_BDF));
+	ASSERT_EQ(0, transact(self->sk, new_req(self->fam, TPPGATE_CMD_STATUS_GET, 0), &r));
+	EXPECT_EQ(2000ull, r.admitted_tpp);
+
+	/* Revoking edu[1] by a deadline frees its share: the e1000 fits. */
+	pol_default(&p, 3);
+	p.node_cap = 1500;
+	p.nic_action = TPPGATE_ACTION_COUNT + 1;
+	ASSERT_EQ(0, load(self, &p, &r)) TH_LOG("%s", r.msg);
+	EXPECT_TRUE(wait_state(self, self->edu[1], TPPGATE_STATE_QUARANTINED));
+	EXPECT_TRUE(wait_state(self, NIC_BDF, TPPGATE_STATE_ADMITTED));
+	EXPECT_EQ(TPPGATE_STATE_ADMITTED, state_of(self, self->edu[0], NULL));
+}
+
 TEST_F(policy, expiry_timer_revokes)
 {
 	struct reply r;
