@@ -20,7 +20,9 @@ RESULTS := $(BUILD)/results
 DEV_KEY := $(BUILD)/keys/signing.key
 DEV_CERT := $(BUILD)/keys/signing.crt
 TPPGATE_CERTS ?= $(DEV_CERT)
-# Kbuild runs in KDIR: a relative path would name a file there.
+# Kbuild runs in KDIR: a relative path would name a file there. Sub-makes
+# get the absolute path as an argument, which wins over the relative one
+# they inherit through MAKEFLAGS.
 override TPPGATE_CERTS := $(abspath $(TPPGATE_CERTS))
 export TPPGATE_CERTS
 
@@ -46,7 +48,7 @@ module: $(if $(filter $(DEV_CERT),$(TPPGATE_CERTS)),$(DEV_CERT))
 		echo "no kernel build tree at KDIR=$(KDIR)"; \
 		echo "install linux-headers-$$(uname -r) or pass KDIR=/usr/src/linux-headers-VERSION"; \
 		exit 1; } >&2
-	$(MAKE) -C driver KDIR=$(KDIR)
+	$(MAKE) -C driver KDIR=$(KDIR) TPPGATE_CERTS=$(TPPGATE_CERTS)
 
 userspace:
 	$(MAKE) -C userspace O=$(BUILD)/userspace
@@ -91,7 +93,9 @@ style:
 install: userspace
 	@test -f driver/tppgate.ko || { echo "build the module first: make TPPGATE_CERTS=..." >&2; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/driver modules_install
-	depmod -a
+	@# Kbuild skips depmod without a System.map, which Debian's headers lack.
+	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) \
+		$$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$$/\1/p' $(KDIR)/include/generated/utsrelease.h)
 	install -D -m 0755 $(BUILD)/userspace/tppctl $(DESTDIR)$(PREFIX)/sbin/tppctl
 	install -D -m 0644 userspace/man/tppctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/tppctl.8
 	install -D -m 0644 uapi/linux/tppgate.h $(DESTDIR)$(PREFIX)/include/linux/tppgate.h
