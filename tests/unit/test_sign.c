@@ -47,33 +47,11 @@ static char *get(const char *dir, const char *name, size_t *len)
 	return buf;
 }
 
-/* Runs a command quietly in @dir; its exit status, or -1. */
-static int run_in(const char *dir, char *const argv[])
-{
-	int status, fd;
-	pid_t pid;
-
-	fflush(stdout);
-	pid = fork();
-	if (pid == 0) {
-		fd = open("/dev/null", O_WRONLY);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		if (chdir(dir))
-			_exit(126);
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) < 0)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 static bool have_openssl(const char *dir)
 {
 	char *const argv[] = { "openssl", "version", NULL };
 
-	return run_in(dir, argv) == 0;
+	return unit_run_in(dir, argv) == 0;
 }
 
 static int setup(struct fixture *f)
@@ -109,7 +87,7 @@ static void teardown(struct fixture *f)
 	free(f->b.key);
 	free(f->b.cert);
 	if (f->dir[0])
-		run_in("/", argv);
+		unit_run_in("/", argv);
 }
 
 static void own(struct fixture *f)
@@ -193,7 +171,7 @@ static void certificate(struct fixture *f)
 	char *t;
 
 	put(f->dir, "a.crt", f->a.cert, f->a.clen);
-	if (!is_int(run_in(f->dir, text), 0, "openssl reads the certificate"))
+	if (!is_int(unit_run_in(f->dir, text), 0, "openssl reads the certificate"))
 		return;
 	t = get(f->dir, "a.txt", &len);
 	ok(t && strstr(t, "Version: 3"), "an X.509 v3 certificate");
@@ -261,7 +239,7 @@ static void openssl(struct fixture *f)
 	put(f->dir, "b.key", f->b.key, f->b.klen);
 	put(f->dir, "b.crt", f->b.cert, f->b.clen);
 
-	if (!is_int(run_in(f->dir, sign), 0, "openssl cms -sign -binary -noattr -nocerts -md sha256 -outform DER"))
+	if (!is_int(unit_run_in(f->dir, sign), 0, "openssl cms -sign -binary -noattr -nocerts -md sha256 -outform DER"))
 		return;
 	sig = get(f->dir, "sig.der", &len);
 	ret = tppgate_verify(f->blob, f->blen, sig, len, f->a.cert, f->a.clen,
@@ -273,10 +251,10 @@ static void openssl(struct fixture *f)
 	ok(sig && olen == len && !memcmp(ours, sig, len),
 	   "and is byte for byte the signature tppgate_sign() makes");
 	put(f->dir, "ours.der", ours, olen);
-	is_int(run_in(f->dir, check_ours), 0,
+	is_int(unit_run_in(f->dir, check_ours), 0,
 	       "openssl cms -verify accepts tppgate_sign()'s signature");
 
-	is_int(run_in(f->dir, sign_pem), 0, "openssl can sign to PEM");
+	is_int(unit_run_in(f->dir, sign_pem), 0, "openssl can sign to PEM");
 	pem = get(f->dir, "sig.pem", &dlen);
 	ret = pem ? tppgate_sig_parse(pem, dlen, &der, &dlen, NULL) : -ENOENT;
 	ok(!ret && dlen == len && !memcmp(der, sig, len),
@@ -286,7 +264,7 @@ static void openssl(struct fixture *f)
 	free(sig);
 	free(ours);
 
-	is_int(run_in(f->dir, attrs), 0, "openssl with its default attributes");
+	is_int(unit_run_in(f->dir, attrs), 0, "openssl with its default attributes");
 	sig = get(f->dir, "attrs.der", &len);
 	ret = tppgate_verify(f->blob, f->blen, sig, len, f->a.cert, f->a.clen,
 			     err, sizeof(err));
@@ -295,28 +273,28 @@ static void openssl(struct fixture *f)
 	ok(strstr(err, "S/MIME capabilities"), "which says why");
 	free(sig);
 
-	is_int(run_in(f->dir, nosmimecap), 0, "openssl with attributes, -nosmimecap");
+	is_int(unit_run_in(f->dir, nosmimecap), 0, "openssl with attributes, -nosmimecap");
 	sig = get(f->dir, "nocap.der", &len);
 	is_int(tppgate_verify(f->blob, f->blen, sig, len, f->a.cert, f->a.clen,
 			      NULL, 0), 0,
 	       "other signed attributes are fine, as in the kernel");
 	free(sig);
 
-	is_int(run_in(f->dir, attached), 0, "openssl -nodetach");
+	is_int(unit_run_in(f->dir, attached), 0, "openssl -nodetach");
 	sig = get(f->dir, "attached.der", &len);
 	is_int(tppgate_verify(f->blob, f->blen, sig, len, f->a.cert, f->a.clen,
 			      NULL, 0), -EBADMSG,
 	       "embedded content: -EBADMSG, as the kernel");
 	free(sig);
 
-	is_int(run_in(f->dir, embedded), 0, "openssl signs with another key and its certificate");
+	is_int(unit_run_in(f->dir, embedded), 0, "openssl signs with another key and its certificate");
 	sig = get(f->dir, "embedded.der", &len);
 	is_int(tppgate_verify(f->blob, f->blen, sig, len, f->a.cert, f->a.clen,
 			      NULL, 0), -ENOKEY,
 	       "a certificate inside the message does not vouch for it");
 	free(sig);
 
-	is_int(run_in(f->dir, sha1), 0, "openssl -md sha1");
+	is_int(unit_run_in(f->dir, sha1), 0, "openssl -md sha1");
 	sig = get(f->dir, "sha1.der", &len);
 	is_int(tppgate_verify(f->blob, f->blen, sig, len, f->a.cert, f->a.clen,
 			      NULL, 0), -ENOPKG,

@@ -277,22 +277,7 @@ static void hsm(void)
 		"-signer", "keys/signing.crt", "-inkey", "keys/signing.key",
 		"-out", "demo.p7s", NULL
 	};
-	int status, fd;
-	pid_t pid;
-
-	fflush(stdout);
-	pid = fork();
-	if (pid == 0) {
-		fd = open("/dev/null", O_WRONLY);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		if (chdir(dir))
-			_exit(126);
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
-	    WEXITSTATUS(status)) {
+	if (unit_run_in(dir, argv)) {
 		tap_skip("openssl did not sign", "--sig with an openssl signature");
 		return;
 	}

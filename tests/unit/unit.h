@@ -15,4 +15,6 @@ void test_policy_json(void);
 void test_sign(void);
 void test_tppctl_policy(void);
 
+int unit_run_in(const char *dir, char *const argv[]);
+
 #endif /* UNIT_H */
