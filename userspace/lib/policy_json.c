@@ -418,15 +418,22 @@ static int get_bool(struct jctx *c, json_t *v, bool *out)
 	return 0;
 }
 
+/* A string naming a value of a uapi enum, through its _from_name(). */
+static int get_enum(struct jctx *c, json_t *v, int (*from_name)(const char *),
+		    const char *expected, uint32_t *out)
+{
+	int e = json_is_string(v) ? from_name(json_string_value(v)) : -EINVAL;
+
+	if (e < 0)
+		return jerr(c, "%s", expected);
+	*out = (uint32_t)e;
+	return 0;
+}
+
 static int get_action(struct jctx *c, json_t *v, uint32_t *out)
 {
-	int a = json_is_string(v) ? tppgate_action_from_name(json_string_value(v))
-				  : -EINVAL;
-
-	if (a < 0)
-		return jerr(c, "expected \"deny\", \"count\" or \"exempt\"");
-	*out = (uint32_t)a;
-	return 0;
+	return get_enum(c, v, tppgate_action_from_name,
+			"expected \"deny\", \"count\" or \"exempt\"", out);
 }
 
 /* Fields other than @keys (and "comment") are mistakes. */
@@ -532,13 +539,8 @@ static int host_id(struct jctx *c, json_t *v, uint32_t kind, uint8_t *out)
 
 static int get_kind(struct jctx *c, json_t *v, uint32_t *out)
 {
-	int k = json_is_string(v) ? tppgate_host_kind_from_name(json_string_value(v))
-				  : -EINVAL;
-
-	if (k < 0)
-		return jerr(c, "expected \"machine-id\" or \"dmi-uuid\"");
-	*out = (uint32_t)k;
-	return 0;
+	return get_enum(c, v, tppgate_host_kind_from_name,
+			"expected \"machine-id\" or \"dmi-uuid\"", out);
 }
 
 /*
@@ -604,13 +606,8 @@ static int get_offline(struct jctx *c, json_t *o, struct tppgate_policy_src *p)
 
 static int get_mode(struct jctx *c, json_t *v, uint32_t *out)
 {
-	int m = json_is_string(v) ? tppgate_revoke_mode_from_name(json_string_value(v))
-				  : -EINVAL;
-
-	if (m < 0)
-		return jerr(c, "expected \"deadline\" or \"never\"");
-	*out = (uint32_t)m;
-	return 0;
+	return get_enum(c, v, tppgate_revoke_mode_from_name,
+			"expected \"deadline\" or \"never\"", out);
 }
 
 static int get_revoke(struct jctx *c, json_t *o, struct tppgate_policy_src *p)
