@@ -58,30 +58,34 @@ FIXTURE_TEARDOWN(keys)
 	restore_tppgate();
 }
 
+/* Root tries to add the fixture's certificate. Return: 0 or the errno. */
+static int add_cert(FIXTURE_DATA(keys) *self, long keyring)
+{
+	if (syscall(SYS_add_key, "asymmetric", NULL, self->der,
+		    (size_t)self->der_len, (int)keyring) < 0)
+		return errno;
+	return 0;
+}
+
 TEST_F(keys, module_keyring_refuses_additions)
 {
 	long kr = keyring_id(".tppgate");
-	long ret;
+	int err;
 
 	ASSERT_NE(0, kr) TH_LOG("no .tppgate keyring in /proc/keys");
-	ret = syscall(SYS_add_key, "asymmetric", NULL, self->der,
-		      (size_t)self->der_len, (int)kr);
-	EXPECT_EQ(-1, ret);
-	EXPECT_TRUE(errno == EACCES || errno == EPERM) TH_LOG("errno %d", errno);
+	err = add_cert(self, kr);
+	EXPECT_TRUE(err == EACCES || err == EPERM) TH_LOG("errno %d", err);
 }
 
 TEST_F(keys, ca_keyring_refuses_an_unvouched_certificate)
 {
 	long kr = keyring_id(".tppgate_ca");
-	long ret;
+	int err;
 
 	ASSERT_NE(0, kr) TH_LOG("trust=ca made no .tppgate_ca keyring");
-	ret = syscall(SYS_add_key, "asymmetric", NULL, self->der,
-		      (size_t)self->der_len, (int)kr);
-	EXPECT_EQ(-1, ret);
+	err = add_cert(self, kr);
 	/* Refused by the restriction, not by permissions: root may write. */
-	EXPECT_TRUE(errno == ENOKEY || errno == EKEYREJECTED)
-		TH_LOG("errno %d", errno);
+	EXPECT_TRUE(err == ENOKEY || err == EKEYREJECTED) TH_LOG("errno %d", err);
 }
 
 TEST_F(keys, policy_from_the_refused_key_is_still_refused)
@@ -95,8 +99,7 @@ TEST_F(keys, policy_from_the_refused_key_is_still_refused)
 	void *blob;
 
 	ASSERT_NE(NULL, sk);
-	syscall(SYS_add_key, "asymmetric", NULL, self->der,
-		(size_t)self->der_len, (int)keyring_id(".tppgate_ca"));
+	add_cert(self, keyring_id(".tppgate_ca"));
 	pol_default(&p, 1);
 	m = pol_build(&p);
 	blob = blob_of(m, &blen);
