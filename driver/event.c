@@ -49,6 +49,7 @@ static const char * const reason_names[] = {
 	[TPPGATE_REASON_UNKNOWN_DEVICE] = "unknown-device",
 	[TPPGATE_REASON_OVER_CAP] = "over-cap",
 	[TPPGATE_REASON_EXPIRED] = "expired",
+	[TPPGATE_REASON_FOLLOWS_PF] = "follows-pf",
 };
 
 static_assert(ARRAY_SIZE(event_names) == __TPPGATE_EVENT_MAX);

@@ -38,7 +38,7 @@ static const char *const states[] = {
 static const char *const reasons[] = {
 	"none", "no-policy", "manual", "boot-vga", "bound-at-load",
 	"claim-failed", "policy", "exempt", "denied", "unknown-device",
-	"over-cap", "expired",
+	"over-cap", "expired", "follows-pf",
 };
 static const char *const events[] = {
 	"added", "quarantined", "admitted", "released", "removed", "over-cap",
@@ -52,6 +52,9 @@ static void flags(void)
 		{ TPPGATE_DEVICE_F_BOOT_VGA, "boot-vga" },
 		{ TPPGATE_DEVICE_F_HELD, "held" },
 		{ TPPGATE_DEVICE_F_HOTPLUG, "hotplug" },
+		{ TPPGATE_DEVICE_F_MANUAL, "manual" },
+		{ TPPGATE_DEVICE_F_COUNTED, "counted" },
+		{ TPPGATE_DEVICE_F_VF, "vf" },
 	}, st[] = {
 		{ TPPGATE_STATUS_F_GATE_BOOT_VGA, "gate-boot-vga" },
 		{ TPPGATE_STATUS_F_MANUAL, "manual" },

@@ -291,7 +291,7 @@ vm_boot()
 		qemu+=(-accel tcg)
 	fi
 	qemu+=(-kernel "/boot/vmlinuz-$kver" -initrd "$VM_BUILD/$kver/initramfs.cpio.gz")
-	qemu+=(-append "console=ttyS0 panic_on_warn=1 panic=-1 oops=panic quiet loglevel=5 tppvm.mode=$mode${interactive:+ tppvm.interactive=1}")
+	qemu+=(-append "console=ttyS0 panic_on_warn=1 panic=-1 oops=panic quiet loglevel=5 tppvm.mode=$mode${interactive:+ tppvm.interactive=1}${TPPGATE_VM_ONLY:+ tppvm.only=${TPPGATE_VM_ONLY// /,}}")
 	# 00:02.0 std VGA (the boot VGA device), 00:03.0 e1000, 00:10.0-00:13.0
 	# edu. The NIC's backend is isolated slirp: no traffic leaves QEMU.
 	qemu+=(-vga std -nic none -netdev user,id=net0,restrict=on)

@@ -317,6 +317,9 @@ enum tppgate_state {
  *	denies it.
  * @TPPGATE_REASON_OVER_CAP: admitting it would exceed the cap.
  * @TPPGATE_REASON_EXPIRED: the policy in force has expired.
+ * @TPPGATE_REASON_FOLLOWS_PF: an SR-IOV virtual function, which follows its
+ *	physical function: admitted at 0 TPP while the PF is admitted (the PF
+ *	counts the whole device), held otherwise.
  */
 enum tppgate_reason {
 	TPPGATE_REASON_NONE,
@@ -331,6 +334,7 @@ enum tppgate_reason {
 	TPPGATE_REASON_UNKNOWN_DEVICE,
 	TPPGATE_REASON_OVER_CAP,
 	TPPGATE_REASON_EXPIRED,
+	TPPGATE_REASON_FOLLOWS_PF,
 	__TPPGATE_REASON_MAX
 };
 
@@ -341,14 +345,27 @@ enum tppgate_reason {
  * @TPPGATE_DEVICE_F_BOOT_VGA: the firmware's boot VGA device.
  * @TPPGATE_DEVICE_F_HELD: the quarantine driver is bound to it right now.
  * @TPPGATE_DEVICE_F_HOTPLUG: appeared after the module loaded.
+ * @TPPGATE_DEVICE_F_MANUAL: an administrator admitted or quarantined it by
+ *	hand (manual=1); the policy leaves it as it is until the next manual
+ *	command, whatever its reason says (claim-failed, for one).
+ * @TPPGATE_DEVICE_F_COUNTED: its TPP counts against the cap now. Set for
+ *	admitted, over-cap and unmanaged-bound devices, and for the ungated
+ *	boot VGA device, whose TPP counts whether or not a driver holds it.
+ * @TPPGATE_DEVICE_F_VF: an SR-IOV virtual function (reason follows-pf).
  */
 enum tppgate_device_flags {
 	TPPGATE_DEVICE_F_BOOT_VGA = 1U << 0,
 	TPPGATE_DEVICE_F_HELD = 1U << 1,
 	TPPGATE_DEVICE_F_HOTPLUG = 1U << 2,
+	TPPGATE_DEVICE_F_MANUAL = 1U << 3,
+	TPPGATE_DEVICE_F_COUNTED = 1U << 4,
+	TPPGATE_DEVICE_F_VF = 1U << 5,
 	__TPPGATE_DEVICE_F_ALL = TPPGATE_DEVICE_F_BOOT_VGA |
 				 TPPGATE_DEVICE_F_HELD |
-				 TPPGATE_DEVICE_F_HOTPLUG
+				 TPPGATE_DEVICE_F_HOTPLUG |
+				 TPPGATE_DEVICE_F_MANUAL |
+				 TPPGATE_DEVICE_F_COUNTED |
+				 TPPGATE_DEVICE_F_VF
 };
 
 /**

@@ -34,6 +34,7 @@ static const char *const reason_names[] = {
 	[TPPGATE_REASON_UNKNOWN_DEVICE] = "unknown-device",
 	[TPPGATE_REASON_OVER_CAP] = "over-cap",
 	[TPPGATE_REASON_EXPIRED] = "expired",
+	[TPPGATE_REASON_FOLLOWS_PF] = "follows-pf",
 };
 
 /* TPPGATE_EVENT_UNSPEC has no name: it is never a real event. */
@@ -58,6 +59,9 @@ static const char *const device_flag_names[] = {
 	[0] = "boot-vga",	/* TPPGATE_DEVICE_F_BOOT_VGA */
 	[1] = "held",		/* TPPGATE_DEVICE_F_HELD */
 	[2] = "hotplug",	/* TPPGATE_DEVICE_F_HOTPLUG */
+	[3] = "manual",		/* TPPGATE_DEVICE_F_MANUAL */
+	[4] = "counted",	/* TPPGATE_DEVICE_F_COUNTED */
+	[5] = "vf",		/* TPPGATE_DEVICE_F_VF */
 };
 
 static const char *const status_flag_names[] = {
