@@ -50,6 +50,9 @@ struct pol {
 	int host_twice;			/* repeat the host binding's KIND */
 	int nic_action;			/* the e1000 (8086:100e) in the catalog:
 					 * 0 absent, else TPPGATE_ACTION_* + 1 */
+	int grant_required;		/* admission needs the daemon's grant */
+	unsigned int offline_grace;	/* seconds, with grant_required */
+	unsigned long long offline_cap;	/* TPP kept once offline */
 };
 
 static inline void pol_default(struct pol *p, unsigned long long serial)
@@ -85,6 +88,11 @@ static inline struct nl_msg *pol_build(const struct pol *p)
 	nla_put_u32(msg, TPPGATE_POLICY_A_REVOKE_MODE, p->revoke_mode);
 	nla_put_u32(msg, TPPGATE_POLICY_A_REVOKE_DEADLINE, p->deadline);
 	nla_put_u32(msg, TPPGATE_POLICY_A_DEFAULT_ACTION, TPPGATE_ACTION_DENY);
+	if (p->grant_required) {
+		nla_put_u8(msg, TPPGATE_POLICY_A_GRANT_REQUIRED, 1);
+		nla_put_u32(msg, TPPGATE_POLICY_A_OFFLINE_GRACE, p->offline_grace);
+		nla_put_u64(msg, TPPGATE_POLICY_A_OFFLINE_CAP, p->offline_cap);
+	}
 	if (p->host_kind >= 0) {
 		struct nlattr *h = nla_nest_start(msg, TPPGATE_POLICY_A_HOST | NLA_F_NESTED);
 		unsigned char hash[TPPGATE_SHA256_LEN];
