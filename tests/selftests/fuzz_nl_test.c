@@ -22,8 +22,8 @@
 
 #define SEED 0x7470706761746531ull
 #define POLICY_ROUNDS 500
-#define COMMAND_ROUNDS 3000
-#define MANUAL_ROUNDS 7000
+#define COMMAND_ROUNDS 7000
+#define MANUAL_ROUNDS 2500
 
 static unsigned long long rng = SEED;
 
@@ -96,7 +96,7 @@ static int kmsg_errors(int fd, char *first, size_t len)
 		rec[got] = '\0';
 		if ((atoi(rec) & 7) <= 3) {
 			if (!n++)
-				snprintf(first, len, "%s", strchr(rec, ';') ? strchr(rec, ';') + 1 : rec);
+				snprintf(first, len, "%.200s", strchr(rec, ';') ? strchr(rec, ';') + 1 : rec);
 		}
 	}
 	return n;
@@ -276,7 +276,7 @@ static const char *well_formed_bdf(const unsigned char *buf, int len, char *bdf)
 	const struct nlattr *a, *b, *dev = NULL, *name = NULL;
 	int rem, rem2;
 
-	if (len < GENL_HDRLEN)
+	if (len < (int)GENL_HDRLEN)
 		return NULL;
 	a = (const struct nlattr *)(buf + GENL_HDRLEN);
 	rem = len - GENL_HDRLEN;
@@ -339,15 +339,18 @@ TEST_F_TIMEOUT(manual, mutated_admit_and_quarantine, 600)
 		memcpy(buf, nlmsg_data(nlmsg_hdr(msg)), len);
 		nlmsg_free(msg);
 		for (k = next() % 3 + 1; k > 0; k--)
-			mutate(buf, &len, sizeof(buf));
+			mutate(buf, &len, sizeof(buf) - NLMSG_ALIGNTO);
+		/* nlmsg_append() pads with zeros: judge what the kernel gets. */
+		while (len % NLMSG_ALIGNTO)
+			buf[len++] = 0;
 
 		msg = nlmsg_alloc_simple(self->fam, NLM_F_REQUEST | NLM_F_ACK);
 		ASSERT_EQ(0, nlmsg_append(msg, buf, len, NLMSG_ALIGNTO));
 		ret = transact(self->sk, msg, &r);
 		ASSERT_EQ(0, dump(self->sk, self->fam, &now));
 
-		bdf = len >= GENL_HDRLEN ? well_formed_bdf(buf, len, named) : NULL;
-		cmd = len >= GENL_HDRLEN ? buf[0] : -1;
+		bdf = len >= (int)GENL_HDRLEN ? well_formed_bdf(buf, len, named) : NULL;
+		cmd = len >= (int)GENL_HDRLEN ? buf[0] : -1;
 		want = cmd == TPPGATE_CMD_DEVICE_ADMIT ? TPPGATE_STATE_ADMITTED :
 		       cmd == TPPGATE_CMD_DEVICE_QUARANTINE ? TPPGATE_STATE_QUARANTINED : -1;
 		if (ret) {
@@ -355,8 +358,13 @@ TEST_F_TIMEOUT(manual, mutated_admit_and_quarantine, 600)
 		} else {
 			accepted++;
 			if (want >= 0 && !bdf) {
+				char hex[2 * sizeof(buf) + 1];
+
+				for (k = 0; k < len; k++)
+					sprintf(hex + 2 * k, "%02x", buf[k]);
 				bad++;
-				TH_LOG("round %d: command %d accepted, but it is malformed", round, cmd);
+				TH_LOG("round %d: command %d accepted, but it is malformed: %s",
+				       round, cmd, hex);
 			}
 			if (want >= 0 && bdf && state_of(&now, bdf) >= 0 &&
 			    state_of(&now, bdf) != want) {
