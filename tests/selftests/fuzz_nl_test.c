@@ -129,7 +129,7 @@ FIXTURE_TEARDOWN(fuzz)
 	EVP_PKEY_free(self->key);
 	X509_free(self->cert);
 	close(self->kmsg);
-	restore_tppgate();
+	EXPECT_EQ(0, restore_tppgate());
 }
 
 static void policy_hash(FIXTURE_DATA(fuzz) *self, unsigned char *out)
@@ -260,7 +260,7 @@ FIXTURE_TEARDOWN(manual)
 {
 	nl_socket_free(self->sk);
 	close(self->kmsg);
-	restore_tppgate();
+	EXPECT_EQ(0, restore_tppgate());
 }
 
 /*
