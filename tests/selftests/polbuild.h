@@ -224,15 +224,17 @@ static inline int reload_tppgate(const char *args)
 /*
  * Leave the VM as the next test program expects it: the default
  * arguments, and every edu device held again (rmmod gave them to tppedu).
+ * A precondition of what follows: the teardown that calls it fails if it
+ * fails. Return: the shell's exit status.
  */
-static inline void restore_tppgate(void)
+static inline int restore_tppgate(void)
 {
 	char args[128] = "ids=1234:11e8";
 	char full[160];
 
 	read_file("/tpp/tppgate.args", args, sizeof(args));
 	snprintf(full, sizeof(full), "%s boot=quarantine", args);
-	reload_tppgate(full);
+	return reload_tppgate(full);
 }
 
 #endif /* _TPPGATE_POLBUILD_H */

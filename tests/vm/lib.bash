@@ -27,6 +27,9 @@ VM_RESULTS=$VM_TOP/build/results
 # (scenarios/lib.sh).
 VM_TPPGATE_ARGS="ids=1234:11e8 manual=1"
 VM_EDU_ADDRS="10 11 12 13"
+# The VM's DMI product UUID (QEMU leaves it all zeros, which Linux does not
+# show), for the host-binding scenario.
+VM_UUID=7470706d-0000-4000-8000-000000000001
 
 vm_die()
 {
@@ -290,6 +293,7 @@ vm_boot()
 	else
 		qemu+=(-accel tcg)
 	fi
+	qemu+=(-uuid "$VM_UUID")
 	qemu+=(-kernel "/boot/vmlinuz-$kver" -initrd "$VM_BUILD/$kver/initramfs.cpio.gz")
 	qemu+=(-append "console=ttyS0 panic_on_warn=1 panic=-1 oops=panic quiet loglevel=5 tppvm.mode=$mode${interactive:+ tppvm.interactive=1}${TPPGATE_VM_ONLY:+ tppvm.only=${TPPGATE_VM_ONLY// /,}}")
 	# 00:02.0 std VGA (the boot VGA device), 00:03.0 e1000, 00:10.0-00:13.0

@@ -4,7 +4,9 @@
 # What `make demo` shows: four edu accelerators (1000 TPP each) held from
 # boot; a signed policy with a node cap of 2000 admits exactly the first two
 # (the edu driver then reads their identification register); a policy with a
-# higher serial raises the cap and the other two follow.
+# higher serial raises the cap and the other two follow. The module is
+# loaded as in production (tests/vm/demo: no manual=1), so the policy alone
+# decides.
 
 # shellcheck source=tests/vm/scenarios/lib.sh
 . /tpp/scenarios/lib.sh
@@ -32,6 +34,7 @@ idents()
 	done
 }
 
+show cat /sys/module/tppgate/parameters/manual
 show tppctl devices
 compile_sign edu-demo
 show tppctl policy show /tmp/edu-demo.tpp
