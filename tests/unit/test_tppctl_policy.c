@@ -185,7 +185,7 @@ static void flow(const char *policies)
 			{ { "policy", "verify", "--cert", "keys/signing.crt", "demo.tpp", NULL }, 0, NULL,
 			  "demo.tpp: good signature by CN = unit signer; policy serial 1, region DE, tier 2, 1 catalog entries" },
 			{ { "policy", "verify", "--cert", "other.crt", "demo.tpp", NULL }, 1,
-			  "tppctl: policy verify: demo.tpp: signer 0: signed by another key than the certificate's", NULL },
+			  "tppctl: policy verify: demo.tpp: no signer is vouched for by a trusted certificate", NULL },
 			{ { "policy", "verify", "--cert", "keys/signing.crt", "demo.bin", NULL }, 1,
 			  "not a signed policy; give its signature with --sig", NULL },
 			{ { "policy", "show", "demo.tpp", NULL }, 0, NULL, "node cap:        2000 TPP" },
@@ -252,7 +252,7 @@ static void flow(const char *policies)
 		free(data);
 	}
 	check(&(struct cmd_case){ { "policy", "verify", "--cert", "keys/signing.crt", "tampered.tpp", NULL }, 1,
-		"tppctl: policy verify: tampered.tpp: the signature does not match the policy", NULL });
+		"tppctl: policy verify: tampered.tpp: signer 0: a trusted key's signature does not match the policy", NULL });
 	/* Without its magic, the file is taken for a blob, which it is not. */
 	check(&(struct cmd_case){ { "policy", "show", "nomagic.tpp", NULL }, 1,
 		"tppctl: nomagic.tpp: not a valid policy: ", NULL });
@@ -288,7 +288,7 @@ static void hsm(void)
 	check(&(struct cmd_case){ { "policy", "verify", "--cert", "keys/signing.crt", "--sig", "demo.p7s",
 		"demo.bin", NULL }, 0, NULL, "good signature" });
 	check(&(struct cmd_case){ { "policy", "sign", "--sig", "demo.p7s", "--cert", "other.crt",
-		"-o", "no.tpp", "demo.bin", NULL }, 1, "signed by another key", NULL });
+		"-o", "no.tpp", "demo.bin", NULL }, 1, "no signer is vouched for", NULL });
 	check(&(struct cmd_case){ { "policy", "sign", "--sig", "demo.bin", "-o", "no.tpp", "demo.bin", NULL },
 		1, "demo.bin: not a PKCS#7/CMS signature", NULL });
 }

@@ -1058,6 +1058,5 @@ int tppgate_host_hash(uint32_t kind, const char *id,
 	/* The kernel hashes the lower-case form, without a newline. */
 	for (i = 0; i < n; i++)
 		low[i] = (id[i] >= 'A' && id[i] <= 'F') ? (char)(id[i] + 32) : id[i];
-	tppgate_sha256(low, n, out);
-	return 0;
+	return tppgate_sha256(low, n, out);
 }

@@ -59,6 +59,7 @@ int keygen_main(int argc, char **argv, struct tppctl_ctx *ctx)
 
 	ret = tppctl_parse_opts(argc, argv, "keygen", opts, 0, 0, usage, &a,
 				ctx->err);
+	ctx->json |= a.json;
 	if (ret || a.help)
 		return ret;
 	if (!!dir == !!(key_path || cert_path) ||

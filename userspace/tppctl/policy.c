@@ -218,6 +218,7 @@ int policy_compile_main(int argc, char **argv, struct tppctl_ctx *ctx)
 
 	ret = tppctl_parse_opts(argc, argv, "policy compile", opts, 1, 1, usage,
 				&a, ctx->err);
+	ctx->json |= a.json;
 	if (ret || a.help)
 		return ret;
 	ret = tppctl_policy_open(ctx, a.pos[0], true, &pf);
@@ -236,7 +237,7 @@ int policy_compile_main(int argc, char **argv, struct tppctl_ctx *ctx)
 	}
 	m.blob_len = pf.blen;
 	tppgate_sha256(pf.blob, pf.blen, m.sha256);
-	if (ctx->json || a.json) {
+	if (ctx->json) {
 		ret = tppctl_print_json(ctx, tppctl_policy_json(&pf.src, &m));
 		goto out;
 	}
@@ -270,6 +271,7 @@ int policy_show_main(int argc, char **argv, struct tppctl_ctx *ctx)
 
 	ret = tppctl_parse_opts(argc, argv, "policy show", opts, 1, 1, usage,
 				&a, ctx->err);
+	ctx->json |= a.json;
 	if (ret || a.help)
 		return ret;
 	ret = tppctl_policy_open(ctx, a.pos[0], true, &pf);
@@ -287,7 +289,7 @@ int policy_show_main(int argc, char **argv, struct tppctl_ctx *ctx)
 	if (source)
 		ret = tppctl_print_json_pretty(ctx,
 					       tppctl_policy_source_json(&pf.src));
-	else if (ctx->json || a.json)
+	else if (ctx->json)
 		ret = tppctl_print_json(ctx, tppctl_policy_json(&pf.src, &m));
 	else
 		tppctl_policy_text(ctx->out, &pf.src, &m);
@@ -314,6 +316,12 @@ static int hash_id_file(const char *path, uint32_t kind,
 	return ret;
 }
 
+int tppctl_host_hash_here(uint32_t kind, uint8_t out[TPPGATE_SHA256_LEN])
+{
+	return hash_id_file(kind == TPPGATE_HOST_MACHINE_ID ? "/etc/machine-id" :
+			    "/sys/class/dmi/id/product_uuid", kind, out);
+}
+
 int policy_host_id_main(int argc, char **argv, struct tppctl_ctx *ctx)
 {
 	static const char usage[] =
@@ -335,6 +343,7 @@ int policy_host_id_main(int argc, char **argv, struct tppctl_ctx *ctx)
 
 	ret = tppctl_parse_opts(argc, argv, "policy host-id", opts, 0, 0, usage,
 				&a, ctx->err);
+	ctx->json |= a.json;
 	if (ret || a.help)
 		return ret;
 	mret = hash_id_file(mid_path ? mid_path : "/etc/machine-id",
@@ -343,7 +352,7 @@ int policy_host_id_main(int argc, char **argv, struct tppctl_ctx *ctx)
 			    TPPGATE_HOST_DMI_UUID, dmi);
 	tppctl_hex(mhex, mid, TPPGATE_SHA256_LEN);
 	tppctl_hex(dhex, dmi, TPPGATE_SHA256_LEN);
-	if (ctx->json || a.json) {
+	if (ctx->json) {
 		o = json_pack("{s:o,s:o}",
 			      "machine_id_sha256", mret ? json_null() : json_string(mhex),
 			      "dmi_uuid_sha256", dret ? json_null() : json_string(dhex));

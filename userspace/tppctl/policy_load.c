@@ -32,6 +32,7 @@ int policy_load_main(int argc, char **argv, struct tppctl_ctx *ctx)
 
 	ret = tppctl_parse_opts(argc, argv, "policy load", opts, 1, 1, usage,
 				&a, ctx->err);
+	ctx->json |= a.json;
 	if (ret || a.help)
 		return ret;
 	ret = tppctl_policy_open(ctx, a.pos[0], false, &pf);
@@ -62,7 +63,7 @@ int policy_load_main(int argc, char **argv, struct tppctl_ctx *ctx)
 	ret = tppgate_policy_set(h, pf.blob, pf.blen, pf.sig, pf.slen, &info);
 	if (ret)
 		tppctl_report_policy(ctx, h, ret, "policy load", pf.blob, pf.blen);
-	else if (ctx->json || a.json)
+	else if (ctx->json)
 		ret = tppctl_print_json(ctx, tppctl_policy_info_json(&info));
 	else
 		tppctl_policy_loaded_text(ctx->out, &info);
@@ -83,6 +84,7 @@ int policy_get_main(int argc, char **argv, struct tppctl_ctx *ctx)
 
 	ret = tppctl_parse_opts(argc, argv, "policy get", NULL, 0, 0, usage, &a,
 				ctx->err);
+	ctx->json |= a.json;
 	if (ret || a.help)
 		return ret;
 	ret = tppctl_connect(ctx, &h, "policy get");
@@ -91,7 +93,7 @@ int policy_get_main(int argc, char **argv, struct tppctl_ctx *ctx)
 	ret = tppgate_policy_get(h, &info);
 	if (ret)
 		tppctl_report_policy(ctx, h, ret, "policy get", NULL, 0);
-	else if (ctx->json || a.json)
+	else if (ctx->json)
 		ret = tppctl_print_json(ctx, tppctl_policy_info_json(&info));
 	else
 		tppctl_policy_info_text(ctx->out, &info);
