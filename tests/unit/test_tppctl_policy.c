@@ -103,7 +103,7 @@ static const struct cmd_case usage[] = {
 	{ { "policy", "compile", NULL }, 2, "policy compile: missing argument", NULL },
 	{ { "policy", "compile", "a", "b", NULL }, 2, "unexpected argument 'b'", NULL },
 	{ { "policy", "compile", "-o", NULL }, 2, "option '--output' needs a file name", NULL },
-	{ { "policy", "compile", "-h", NULL }, 0, "usage: tppctl policy compile", NULL },
+	{ { "policy", "compile", "-h", NULL }, 0, NULL, "usage: tppctl policy compile" },
 	{ { "policy", "show", "--bogus", "x", NULL }, 2, "unknown option '--bogus'", NULL },
 	{ { "policy", "show", "--source=yes", "x", NULL }, 2, "option '--source' takes no value", NULL },
 	{ { "policy", "sign", "x.bin", NULL }, 2, "-o OUT.tpp is required", NULL },
@@ -253,9 +253,9 @@ static void flow(const char *policies)
 	}
 	check(&(struct cmd_case){ { "policy", "verify", "--cert", "keys/signing.crt", "tampered.tpp", NULL }, 1,
 		"tppctl: policy verify: tampered.tpp: signer 0: a trusted key's signature does not match the policy", NULL });
-	/* Without its magic, the file is taken for a blob, which it is not. */
+	/* Without its magic, the file is a signed policy with its end damaged. */
 	check(&(struct cmd_case){ { "policy", "show", "nomagic.tpp", NULL }, 1,
-		"tppctl: nomagic.tpp: not a valid policy: ", NULL });
+		"tppctl: nomagic.tpp: truncated or damaged: a signed policy without its trailer", NULL });
 	{
 		static const char bad[] = "{\n  \"format\": 1,\n  \"serial\": -7\n}\n";
 
@@ -291,6 +291,179 @@ static void hsm(void)
 		"-o", "no.tpp", "demo.bin", NULL }, 1, "no signer is vouched for", NULL });
 	check(&(struct cmd_case){ { "policy", "sign", "--sig", "demo.bin", "-o", "no.tpp", "demo.bin", NULL },
 		1, "demo.bin: not a PKCS#7/CMS signature", NULL });
+}
+
+/* A .tpp cut short anywhere past its blob says it is truncated. */
+static void truncated(void)
+{
+	static const size_t cuts[] = { 1, 20, 40, 100 };
+	char name[32];
+	size_t i, len;
+	char *data = read_in("demo.tpp", &len);
+
+	if (!ok(data && len > 300, "demo.tpp to cut"))
+		return;
+	for (i = 0; i < ARRAY_SIZE(cuts); i++) {
+		snprintf(name, sizeof(name), "cut%zu.tpp", cuts[i]);
+		write_in(name, data, len - cuts[i]);
+		check(&(struct cmd_case){ { "policy", "verify", "--cert", "keys/signing.crt",
+			name, NULL }, 1, "truncated or damaged: a signed policy without its trailer",
+			NULL });
+	}
+	free(data);
+}
+
+/* -o naming an input is refused, and the input is left as it was. */
+static void output_is_input(void)
+{
+	check(&(struct cmd_case){ { "policy", "sign", "--key", "keys/signing.key", "--cert",
+		"keys/signing.crt", "-o", "demo.bin", "demo.bin", NULL }, 2,
+		"-o demo.bin is also an input; refusing to overwrite it", NULL });
+	check(&(struct cmd_case){ { "policy", "sign", "--key", "keys/signing.key", "--cert",
+		"keys/signing.crt", "-o", "./keys/../keys/signing.key", "demo.bin", NULL }, 2,
+		"is also an input", NULL });
+	ok(same_files("re.bin", "demo.bin"), "demo.bin is unchanged");
+	check(&(struct cmd_case){ { "policy", "compile", "src.json", "-o", "src.json", NULL }, 2,
+		"-o src.json is also an input", NULL });
+}
+
+/* Keys: a readable signing key is warned about; keygen checks its directory. */
+static void keys(void)
+{
+	char path[256];
+	struct out r;
+	json_t *j;
+
+	snprintf(path, sizeof(path), "%s/keys/signing.key", dir);
+	chmod(path, 0644);
+	check(&(struct cmd_case){ { "policy", "sign", "--key", "keys/signing.key", "--cert",
+		"keys/signing.crt", "-o", "w.tpp", "demo.bin", NULL }, 0,
+		"warning: signing key keys/signing.key is accessible by group or others (mode 0644)",
+		NULL });
+	chmod(path, 0600);
+	check(&(struct cmd_case){ { "policy", "sign", "--key", "keys/signing.key", "--cert",
+		"keys/signing.crt", "-o", "w.tpp", "demo.bin", NULL }, 0, NULL, NULL });
+	if (!run(&r, (const char *const[]){ "policy", "sign", "--key", "keys/signing.key",
+		"--cert", "keys/signing.crt", "-o", "w.tpp", "demo.bin", NULL }))
+		ok(!strstr(r.err, "warning"), "a 0600 key: no warning");
+
+	snprintf(path, sizeof(path), "%s/open", dir);
+	mkdir(path, 0777);
+	chmod(path, 0777);
+	check(&(struct cmd_case){ { "keygen", "--out", "open", "--bits", "2048", NULL }, 1,
+		"open is writable by group or others (mode 0777)", NULL });
+	snprintf(path, sizeof(path), "%s/open/signing.key", dir);
+	ok(access(path, F_OK), "and makes no key there");
+	if (!run(&r, (const char *const[]){ "keygen", "-j", "--out", "jkeys", "--bits", "2048",
+		NULL }) && is_int(r.code, 0, "tppctl keygen -j --out jkeys")) {
+		j = json_loads(r.out, 0, NULL);
+		ok(j && !strcmp(json_string_value(json_object_get(j, "key")) ?: "",
+				"jkeys/signing.key") &&
+		   !strcmp(json_string_value(json_object_get(j, "certificate")) ?: "",
+			   "jkeys/signing.crt") &&
+		   json_integer_value(json_object_get(j, "bits")) == 2048,
+		   "prints its files as JSON");
+		json_decref(j);
+	}
+}
+
+/* -j: a u64 is a number, however large; a failure is a JSON object on stdout. */
+static void json_out(void)
+{
+	struct out r;
+	size_t len;
+	char *blob = read_in("demo.bin", &len);
+	json_t *j;
+
+	/* SERIAL is the second attribute: its value at bytes 12..19. */
+	if (!ok(blob && len > 20 && blob[8] == 12 && blob[10] == TPPGATE_POLICY_A_SERIAL,
+		"demo.bin has SERIAL at offset 8"))
+		goto out;
+	memcpy(blob + 12, "\x05\x00\x00\x00\x00\x00\x00\x80", 8);
+	write_in("big.bin", blob, len);
+	if (!run(&r, (const char *const[]){ "-j", "policy", "show", "big.bin", NULL }) &&
+	    is_int(r.code, 0, "tppctl -j policy show of a policy with serial 2^63 + 5"))
+		ok(strstr(r.out, "\"serial\":9223372036854775813,"),
+		   "prints the serial as the number 9223372036854775813");
+	if (!run(&r, (const char *const[]){ "policy", "verify", "-j", "--cert",
+		"keys/signing.crt", "tampered.tpp", NULL }) &&
+	    is_int(r.code, 1, "tppctl policy verify -j tampered.tpp fails")) {
+		j = json_loads(r.out, 0, NULL);
+		ok(j && !strcmp(json_string_value(json_object_get(json_object_get(j, "error"),
+			"errno")) ?: "", "EKEYREJECTED") &&
+		   json_integer_value(json_object_get(json_object_get(j, "error"), "code")) ==
+		   EKEYREJECTED &&
+		   strstr(json_string_value(json_object_get(json_object_get(j, "error"),
+			"message")) ?: "", "does not match the policy"),
+		   "and says why in a JSON error object on stdout");
+		json_decref(j);
+	}
+	if (!run(&r, (const char *const[]){ "-j", "policy", "verify", NULL }) &&
+	    is_int(r.code, 2, "tppctl -j policy verify without arguments: usage error")) {
+		j = json_loads(r.out, 0, NULL);
+		ok(j && !strcmp(json_string_value(json_object_get(json_object_get(j, "error"),
+			"errno")) ?: "", "EUSAGE"),
+		   "and its JSON error object says so");
+		json_decref(j);
+	}
+out:
+	free(blob);
+}
+
+/* A PEM signature to policy load: decoded, or refused with a reason. */
+static void load_pem(void)
+{
+	static const char pem[] = "-----BEGIN CMS-----\nbm90IGEgc2lnbmF0dXJl\n-----END CMS-----\n";
+
+	write_in("bad.pem", pem, strlen(pem));
+	check(&(struct cmd_case){ { "policy", "load", "--sig", "bad.pem", "demo.bin", NULL }, 1,
+		"bad.pem: PEM, but not a CMS or PKCS#7 signature", NULL });
+}
+
+/*
+ * An include is read relative to the file that names it, whatever the
+ * working directory, and its errors never quote it.
+ */
+static void includes(const char *policies)
+{
+	static const char secret[] = "root:$6$NotForYourEyes:19000:0:99999:7:::\n";
+	char src[1024], *p;
+	size_t len;
+	char *demo;
+
+	snprintf(src, sizeof(src), "%s/examples/edu-demo.json", policies);
+	demo = NULL;
+	if (tppctl_read_file(src, 1 << 20, &demo, &len)) {
+		ok(0, "read edu-demo.json");
+		return;
+	}
+	/* The demo's catalog moved to an include; then one that is not JSON. */
+	p = strstr(demo, "\"catalog\"");
+	if (!ok(p, "edu-demo.json has a catalog")) {
+		free(demo);
+		return;
+	}
+	snprintf(src, sizeof(src), "%.*s\"include\": [{ \"file\": \"shadow\" }]\n}\n",
+		 (int)(p - demo), demo);
+	free(demo);
+	{
+		char sub[256];
+
+		snprintf(sub, sizeof(sub), "%s/inc", dir);
+		mkdir(sub, 0700);
+	}
+	write_in("inc/p.json", src, strlen(src));
+	write_in("inc/shadow", secret, strlen(secret));
+	write_in("shadow", "{ \"catalog\": [] }", 17);
+	check(&(struct cmd_case){ { "policy", "compile", "inc/p.json", NULL }, 1,
+		"tppctl: inc/shadow:1:4: '[' or '{' expected", NULL });
+	{
+		struct out r;
+
+		if (!run(&r, (const char *const[]){ "policy", "compile", "inc/p.json", NULL }))
+			ok(!strstr(r.err, "root") && !strstr(r.err, "NotForYourEyes"),
+			   "the error about the included file does not quote it");
+	}
 }
 
 static void host_id(void)
@@ -356,6 +529,12 @@ void test_tppctl_policy(void)
 		check(&usage[i]);
 	flow(policies);
 	hsm();
+	truncated();
+	output_is_input();
+	keys();
+	json_out();
+	load_pem();
+	includes(policies);
 	host_id();
 	no_module();
 	pid = fork();

@@ -385,6 +385,11 @@ const char *tppgate_policy_attr_at(const void *blob, size_t len, size_t off);
 /* Whether @file ends with the trailer's magic (it claims to be a .tpp). */
 bool tppgate_file_is_signed(const void *file, size_t len);
 /*
+ * Is @file a signed policy cut short: a blob, then the start of a DER
+ * signature, and no trailer? (What a copy that stopped early leaves.)
+ */
+bool tppgate_file_truncated(const void *file, size_t len);
+/*
  * Splits a .tpp into its blob and signature (pointers into @file).
  * Return: 0; -EBADMSG not a .tpp, or lengths that do not add up; -E2BIG a
  * blob or signature over its maximum; -EPROTONOSUPPORT another trailer
@@ -458,8 +463,8 @@ int tppgate_sign(const void *blob, size_t blen, const void *key, size_t klen,
  * that a trusted key vouches for suffices, but a trusted key whose
  * signature does not match refuses the whole message, as in the kernel.
  * Return: 0; -E2BIG a blob or signature over its bound; -EBADMSG not a
- * detached PKCS#7/CMS SignedData, or malformed signed attributes;
- * -EINVAL no signer, signers with and without signed attributes, content
+ * detached PKCS#7/CMS SignedData, no signer, or malformed signed
+ * attributes; -EINVAL signers with and without signed attributes, content
  * that is not pkcs7-data, or certificates that do not parse; -ENOKEY no
  * trusted signer; -EKEYREJECTED a signature that does not match, or what
  * the kernel refuses (S/MIME capabilities, repeated attributes); -ENOPKG

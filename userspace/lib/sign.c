@@ -527,8 +527,9 @@ static int check_parse(CMS_ContentInfo *cms, char *err, size_t errlen)
 					    "signer %d: signature algorithm %s, which the kernel does not know",
 					    i, OBJ_nid2sn(nid));
 	}
+	/* The kernel's ASN.1 decoder, not pkcs7_check_authattrs(), refuses it. */
 	if (!n)
-		return tppgate_errf(err, errlen, -EINVAL, "no signer");
+		return tppgate_errf(err, errlen, -EBADMSG, "no signer");
 	if (with_attrs && with_attrs != n)
 		return tppgate_errf(err, errlen, -EINVAL,
 				    "some signers have signed attributes and some do not");

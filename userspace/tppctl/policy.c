@@ -39,12 +39,27 @@ static void policy_usage(FILE *f)
 		"a command's usage.\n");
 }
 
+/* tppctl policy help [COMMAND]: the same as tppctl policy COMMAND -h */
 static int policy_help_main(int argc, char **argv, struct tppctl_ctx *ctx)
 {
-	(void)argc;
-	(void)argv;
-	policy_usage(ctx->out);
-	return 0;
+	const struct tppctl_cmd *cmd;
+	char *args[3];
+
+	if (argc < 2) {
+		policy_usage(ctx->out);
+		return 0;
+	}
+	cmd = tppctl_find_cmd(policy_cmds, argv[1]);
+	if (!cmd || cmd->fn == policy_help_main || argc > 2) {
+		fprintf(ctx->err, "tppctl: policy help: no command '%.64s'\n",
+			argv[1]);
+		policy_usage(ctx->err);
+		return -TPPCTL_EUSAGE;
+	}
+	args[0] = argv[1];
+	args[1] = "-h";
+	args[2] = NULL;
+	return cmd->fn(2, args, ctx);
 }
 
 int policy_main(int argc, char **argv, struct tppctl_ctx *ctx)
@@ -173,6 +188,11 @@ int tppctl_policy_open(struct tppctl_ctx *ctx, const char *path, bool decode,
 		pf->sig = sig;
 		break;
 	default:
+		if (tppgate_file_truncated(pf->data, pf->len)) {
+			fprintf(ctx->err, "tppctl: %s: truncated or damaged: a signed policy without its trailer\n",
+				path);
+			return -EBADMSG;
+		}
 		pf->blob = (const uint8_t *)pf->data;
 		pf->blen = pf->len;
 		break;
@@ -221,6 +241,9 @@ int policy_compile_main(int argc, char **argv, struct tppctl_ctx *ctx)
 	ctx->json |= a.json;
 	if (ret || a.help)
 		return ret;
+	ret = tppctl_refuse_same(ctx, "policy compile", out, a.pos, 1);
+	if (ret)
+		return ret;
 	ret = tppctl_policy_open(ctx, a.pos[0], true, &pf);
 	if (!ret && pf.kind != TPPCTL_POLICY_JSON) {
 		fprintf(ctx->err, "tppctl: %s: a %s, not a JSON source\n",
@@ -236,7 +259,12 @@ int policy_compile_main(int argc, char **argv, struct tppctl_ctx *ctx)
 		goto out;
 	}
 	m.blob_len = pf.blen;
-	tppgate_sha256(pf.blob, pf.blen, m.sha256);
+	ret = tppgate_sha256(pf.blob, pf.blen, m.sha256);
+	if (ret) {
+		fprintf(ctx->err, "tppctl: %s: cannot compute its SHA-256\n",
+			a.pos[0]);
+		goto out;
+	}
 	if (ctx->json) {
 		ret = tppctl_print_json(ctx, tppctl_policy_json(&pf.src, &m));
 		goto out;
@@ -278,7 +306,12 @@ int policy_show_main(int argc, char **argv, struct tppctl_ctx *ctx)
 	if (ret)
 		goto out;
 	m.blob_len = pf.blen;
-	tppgate_sha256(pf.blob, pf.blen, m.sha256);
+	ret = tppgate_sha256(pf.blob, pf.blen, m.sha256);
+	if (ret) {
+		fprintf(ctx->err, "tppctl: %s: cannot compute its SHA-256\n",
+			a.pos[0]);
+		goto out;
+	}
 	if (pf.sig) {
 		m.has_sig = true;
 		m.sig_len = pf.slen;

@@ -11,6 +11,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "tppctl.h"
@@ -71,6 +72,17 @@ static int verify_with(struct tppctl_ctx *ctx, const char *cmd,
 	return ret;
 }
 
+/* As ssh does: a private key that others can read is not private. */
+static void warn_key_mode(struct tppctl_ctx *ctx, const char *path)
+{
+	struct stat st;
+
+	if (!strcmp(path, "-") || stat(path, &st) || !(st.st_mode & 077))
+		return;
+	fprintf(ctx->err, "tppctl: warning: signing key %s is accessible by group or others (mode %04o); it should be 0600\n",
+		path, (unsigned int)(st.st_mode & 07777));
+}
+
 static int sign_with_key(struct tppctl_ctx *ctx, const char *key_path,
 			 const char *cert_path, const struct tppctl_policy_file *pf,
 			 uint8_t **sig, size_t *slen)
@@ -79,6 +91,7 @@ static int sign_with_key(struct tppctl_ctx *ctx, const char *key_path,
 	size_t klen = 0, clen;
 	int ret;
 
+	warn_key_mode(ctx, key_path);
 	ret = read_small(ctx, key_path, &key, &klen);
 	if (!ret)
 		ret = read_small(ctx, cert_path, &cert, &clen);
@@ -131,6 +144,14 @@ int policy_sign_main(int argc, char **argv, struct tppctl_ctx *ctx)
 			key && !cert ? "--key needs --cert" :
 			"give either --key (with --cert) or --sig", usage);
 		return -TPPCTL_EUSAGE;
+	}
+	{
+		const char *const in[] = { a.pos[0], key, cert, sigfile };
+
+		ret = tppctl_refuse_same(ctx, "policy sign", out, in,
+					 ARRAY_SIZE(in));
+		if (ret)
+			return ret;
 	}
 	/* A signer signs only what the kernel would parse. */
 	ret = tppctl_policy_open(ctx, a.pos[0], true, &pf);

@@ -42,12 +42,28 @@ static void print_usage(FILE *f)
 	fprintf(f, "Exit status: 0 success, 1 the operation failed, 2 usage error.\n");
 }
 
+/* tppctl help [COMMAND [SUBCOMMAND]]: the same as COMMAND... -h */
 static int help_main(int argc, char **argv, struct tppctl_ctx *ctx)
 {
-	(void)argc;
-	(void)argv;
-	print_usage(ctx->out);
-	return 0;
+	const struct tppctl_cmd *cmd;
+	char *args[TPPCTL_POS_MAX + 2];
+	int i;
+
+	if (argc < 2) {
+		print_usage(ctx->out);
+		return 0;
+	}
+	cmd = tppctl_find_cmd(commands, argv[1]);
+	if (!cmd || cmd->fn == help_main || argc > TPPCTL_POS_MAX) {
+		fprintf(ctx->err, "tppctl: help: no command '%.64s'\n", argv[1]);
+		print_usage(ctx->err);
+		return -TPPCTL_EUSAGE;
+	}
+	for (i = 1; i < argc; i++)
+		args[i - 1] = argv[i];
+	args[argc - 1] = "-h";
+	args[argc] = NULL;
+	return cmd->fn(argc, args, ctx);
 }
 
 static int run(int argc, char **argv, struct tppctl_ctx *ctx)

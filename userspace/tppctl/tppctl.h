@@ -116,6 +116,11 @@ int tppctl_create_file(const char *path, const void *data, size_t len,
 /* struct tppgate_include_ops: @path relative to the directory of @from. */
 int tppctl_include_load(void *ctx, const char *from, const char *path,
 			char **text, size_t *len, char **name);
+/* Are @a and @b one file (same name, or same inode)? "-" is never. */
+bool tppctl_same_file(const char *a, const char *b);
+/* -TPPCTL_EUSAGE, after a message, if @out is one of @inputs (NULLs skipped). */
+int tppctl_refuse_same(struct tppctl_ctx *ctx, const char *cmd,
+		       const char *out, const char *const *inputs, size_t n);
 /* Reports a file error as "tppctl: PATH: reason" and passes @err on. */
 int tppctl_file_error(struct tppctl_ctx *ctx, const char *path, int err);
 
