@@ -466,6 +466,120 @@ static void includes(const char *policies)
 	}
 }
 
+/* troff writes '-' as "\-": @word as it appears in the man page. */
+static bool in_man(const char *man, const char *word)
+{
+	char t[128];
+	size_t i, n = 0;
+
+	for (i = 0; word[i] && n < sizeof(t) - 3; i++) {
+		if (word[i] == '-')
+			t[n++] = '\\';
+		t[n++] = word[i];
+	}
+	t[n] = '\0';
+	return strstr(man, t);
+}
+
+/* Every key of @j (recursively) is in the man page; the first missing one. */
+static const char *missing_key(const char *man, json_t *j)
+{
+	const char *key, *m;
+	json_t *v;
+	size_t i;
+
+	if (json_is_array(j)) {
+		json_array_foreach(j, i, v)
+			if ((m = missing_key(man, v)))
+				return m;
+	}
+	if (!json_is_object(j))
+		return NULL;
+	json_object_foreach(j, key, v) {
+		if (!in_man(man, key))
+			return key;
+		if ((m = missing_key(man, v)))
+			return m;
+	}
+	return NULL;
+}
+
+/*
+ * The man page lists every command and each option its usage shows, every
+ * JSON key the policy commands print, and in FILES only absolute paths.
+ */
+static void man_page(const char *policies)
+{
+	static const char *const cmds[][3] = {
+		{ "devices" }, { "admit" }, { "quarantine" }, { "status" }, { "monitor" },
+		{ "keygen" }, { "policy", "compile" }, { "policy", "sign" },
+		{ "policy", "verify" }, { "policy", "show" }, { "policy", "load" },
+		{ "policy", "get" }, { "policy", "host-id" },
+	};
+	static const char *const json_cmds[][8] = {
+		{ "-j", "policy", "show", "demo.tpp" },
+		{ "-j", "policy", "show", "big.bin" },
+		{ "-j", "policy", "verify", "--cert", "keys/signing.crt", "demo.tpp" },
+		{ "-j", "policy", "verify", "--cert", "keys/signing.crt", "tampered.tpp" },
+		{ "-j", "policy", "host-id" },
+	};
+	char path[512], *man, *p, *q, opt[64];
+	const char *miss;
+	struct out r;
+	size_t i, len, n;
+	json_t *j;
+
+	snprintf(path, sizeof(path), "%s/../userspace/man/tppctl.8", policies);
+	if (tppctl_read_file(path, 1 << 20, &man, &len)) {
+		ok(0, "read %s", path);
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
+		const char *args[5] = { cmds[i][0], cmds[i][1] ? cmds[i][1] : "-h",
+					cmds[i][1] ? "-h" : NULL, NULL };
+		const char *name = cmds[i][1] ? cmds[i][1] : cmds[i][0];
+
+		if (run(&r, args) || r.code) {
+			ok(0, "tppctl %s %s -h", cmds[i][0], cmds[i][1] ?: "");
+			continue;
+		}
+		miss = in_man(man, name) ? NULL : name;
+		for (p = r.out; !miss && (p = strstr(p, "--")); p = q) {
+			q = p + 2;
+			n = strspn(q, "abcdefghijklmnopqrstuvwxyz-");
+			if (!n || n + 3 > sizeof(opt))
+				continue;
+			snprintf(opt, sizeof(opt), "%.*s", (int)(n + 2), p);
+			if (!in_man(man, opt))
+				miss = p == r.out ? name : opt;
+			q += n;
+		}
+		if (!ok(!miss, "the man page has %s %s and every option of its usage",
+			cmds[i][0], cmds[i][1] ?: ""))
+			tap_diag("missing: %s", miss);
+	}
+	for (i = 0; i < ARRAY_SIZE(json_cmds); i++) {
+		run(&r, json_cmds[i]);
+		/* jansson reads no integer above INT64_MAX: as a real, then. */
+		j = json_loads(r.out, JSON_DECODE_INT_AS_REAL, NULL);
+		miss = j ? missing_key(man, j) : "(no JSON)";
+		if (!ok(!miss, "the man page has every key of tppctl %s %s %s",
+			json_cmds[i][1], json_cmds[i][2], json_cmds[i][3]))
+			tap_diag("missing: %s", miss);
+		json_decref(j);
+	}
+	ok(strstr(man, ".SH EXIT STATUS\n.TP\n.B 0\n") && strstr(man, "\n.B 1\n") &&
+	   strstr(man, "\n.B 2\n"), "the man page has the exit statuses 0, 1 and 2");
+	p = strstr(man, ".SH FILES\n");
+	q = p ? strstr(p + 1, ".SH ") : NULL;
+	n = 0;
+	for (; p && q && (p = strstr(p, "\n.I ")) && p < q; p += 4)
+		n += p[4] != '/';
+	ok(strstr(man, ".SH FILES\n") && !n,
+	   "the man page's FILES names only installed, absolute paths");
+	free(man);
+}
+
 static void host_id(void)
 {
 	uint8_t h[TPPGATE_SHA256_LEN];
@@ -535,6 +649,7 @@ void test_tppctl_policy(void)
 	json_out();
 	load_pem();
 	includes(policies);
+	man_page(policies);
 	host_id();
 	no_module();
 	pid = fork();

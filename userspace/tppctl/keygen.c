@@ -63,12 +63,13 @@ static int check_dir(struct tppctl_ctx *ctx, const char *dir)
 int keygen_main(int argc, char **argv, struct tppctl_ctx *ctx)
 {
 	static const char usage[] =
-		"usage: tppctl keygen --out DIR [--bits N] [--cn NAME] [--days N]\n"
-		"       tppctl keygen -k KEY.pem -c CERT.pem [--bits N] [--cn NAME] [--days N]\n"
+		"usage: tppctl keygen [-j] --out DIR [--bits N] [--cn NAME] [--days N]\n"
+		"       tppctl keygen [-j] -k KEY.pem -c CERT.pem [--bits N] [--cn NAME] [--days N]\n"
 		"  Makes an RSA key (3072 bits unless --bits) and a self-signed X.509\n"
 		"  certificate for it (keyUsage digitalSignature, --days 3650 unless\n"
 		"  given), as DIR/signing.key and DIR/signing.crt or the files named.\n"
-		"  The key is created with mode 0600; existing files are not replaced.\n";
+		"  The key is created with mode 0600; existing files are not replaced.\n"
+		"  An existing DIR must not be writable by group or others.\n";
 	const char *dir = NULL, *key_path = NULL, *cert_path = NULL;
 	const char *bits_s = NULL, *days_s = NULL, *cn = NULL;
 	const struct tppctl_opt opts[] = {
