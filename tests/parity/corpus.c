@@ -239,6 +239,7 @@ static void md_sha384(struct parity_build *b) { std(b, ALL); b->md = NID_sha384;
 static void md_sha512(struct parity_build *b) { std(b, ALL); b->md = NID_sha512; }
 static void md_sha224(struct parity_build *b) { std(b, ALL); b->md = NID_sha224; }
 static void md_sha1(struct parity_build *b) { std(b, ALL); b->md = NID_sha1; }
+static void md_md5(struct parity_build *b) { std(b, ALL); b->md = NID_md5; }
 static void signed_attrs(struct parity_build *b) { std(b, ALL); b->attrs[0] = ATTRS; }
 static void smimecap(struct parity_build *b) { std(b, ALL); b->attrs[0] = ATTRS_SMIMECAP; }
 static void attached(struct parity_build *b) { std(b, ALL); b->attached = true; }
@@ -711,6 +712,7 @@ const struct parity_case parity_cases[] = {
 	C(md_sha512, 0, "SHA-512 digest"),
 	C(md_sha224, 0, "SHA-224 digest: the kernel's PKCS#7 parser takes it"),
 	C(md_sha1, 0, "SHA-1 digest: the kernel's PKCS#7 parser takes it"),
+	C(md_md5, 0, "MD5 digest: so does it"),
 	C(pss, ENOPKG, "RSA-PSS: the kernel's PKCS#7 parser lacks it"),
 	C(signed_attrs, 0, "signed attributes (content type, time, digest)"),
 	C(smimecap, EKEYREJECTED, "S/MIME capabilities attribute, refused outside Authenticode"),
