@@ -55,7 +55,52 @@ struct parity_build {
 	int attrs[3];			/* NO_ATTRS... */
 	int corrupt;			/* 1 + the signer whose value is bad */
 	bool attached, certs, keyid, pss, other_bytes, no_signer;
+	bool leaf;			/* a key the trusted one certified */
 };
+
+/*
+ * A signer whose certificate the trusted key issued (made once): the
+ * kernel takes it when the certificate rides along in the message.
+ */
+static EVP_PKEY *leaf_key;
+static X509 *leaf_cert;
+
+static int make_leaf(const struct parity_keys *k)
+{
+	X509_EXTENSION *ext;
+	X509V3_CTX ctx;
+	X509_NAME *name;
+	int ok = 1;
+
+	if (leaf_cert)
+		return 0;
+	leaf_key = EVP_RSA_gen(2048);
+	leaf_cert = X509_new();
+	if (!leaf_key || !leaf_cert)
+		return -1;
+	name = X509_get_subject_name(leaf_cert);
+	if (!X509_set_version(leaf_cert, X509_VERSION_3) ||
+	    !ASN1_INTEGER_set(X509_get_serialNumber(leaf_cert), 99) ||
+	    !X509_gmtime_adj(X509_getm_notBefore(leaf_cert), -3600) ||
+	    !X509_gmtime_adj(X509_getm_notAfter(leaf_cert), 86400) ||
+	    !X509_set_pubkey(leaf_cert, leaf_key) ||
+	    !X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+					(const unsigned char *)"parity leaf", -1, -1, 0) ||
+	    !X509_set_issuer_name(leaf_cert, X509_get_subject_name(k->cert)))
+		return -1;
+	X509V3_set_ctx_nodb(&ctx);
+	X509V3_set_ctx(&ctx, k->cert, leaf_cert, NULL, NULL, 0);
+	ext = X509V3_EXT_conf_nid(NULL, &ctx, NID_subject_key_identifier, "hash");
+	ok = ext && X509_add_ext(leaf_cert, ext, -1);
+	X509_EXTENSION_free(ext);
+	ext = ok ? X509V3_EXT_conf_nid(NULL, &ctx, NID_authority_key_identifier,
+				       "keyid:always") : NULL;
+	ok = ext && X509_add_ext(leaf_cert, ext, -1);
+	X509_EXTENSION_free(ext);
+	if (!ok || !X509_sign(leaf_cert, k->key, EVP_sha256()))
+		return -1;
+	return 0;
+}
 
 /* Netlink attributes, written here and not by libtppgate. */
 static void grow(struct parity_build *b, size_t n)
@@ -252,6 +297,19 @@ static void no_signer(struct parity_build *b) { std(b, ALL); b->no_signer = true
 static void with_cert(struct parity_build *b) { std(b, ALL); b->certs = true; }
 static void keyid(struct parity_build *b) { std(b, ALL); b->keyid = true; }
 static void pss(struct parity_build *b) { std(b, ALL); b->pss = true; }
+
+static void issued(struct parity_build *b)
+{
+	std(b, ALL);
+	b->leaf = true;
+	b->certs = true;
+}
+
+static void issued_no_cert(struct parity_build *b)
+{
+	std(b, ALL);
+	b->leaf = true;
+}
 
 static void attrs_other_bytes(struct parity_build *b)
 {
@@ -722,6 +780,8 @@ const struct parity_case parity_cases[] = {
 	C(untrusted_with_cert, ENOKEY, "untrusted signer whose certificate rides along"),
 	C(with_cert, 0, "the trusted signer's certificate rides along"),
 	C(keyid, 0, "signer named by subject key id"),
+	C(issued, 0, "a key the trusted one certified, its certificate along"),
+	C(issued_no_cert, ENOKEY, "a key the trusted one certified, no certificate"),
 	C(other_bytes, EKEYREJECTED, "the signature is of other bytes"),
 	C(garbage, EBADMSG, "the signature is not DER"),
 	C(truncated, EBADMSG, "the signature cut short"),
@@ -882,6 +942,8 @@ static int sign_cms(struct parity_build *b, const uint8_t *data, size_t dlen,
 		goto out;
 	for (i = 0; i < (b->no_signer ? 0 : b->n_signers); i++) {
 		bool t = b->signer[i] == TRUSTED;
+		X509 *cert = t ? b->k->cert : b->k->other_cert;
+		EVP_PKEY *key = t ? b->k->key : b->k->other_key;
 		unsigned int sf = (b->certs ? 0 : CMS_NOCERTS) |
 				  (b->keyid ? CMS_USE_KEYID : 0) |
 				  (b->pss ? CMS_KEY_PARAM : 0);
@@ -889,9 +951,13 @@ static int sign_cms(struct parity_build *b, const uint8_t *data, size_t dlen,
 
 		sf |= b->attrs[i] == NO_ATTRS ? CMS_NOATTR :
 		      b->attrs[i] == ATTRS ? CMS_NOSMIMECAP : 0;
-		si = CMS_add1_signer(cms, t ? b->k->cert : b->k->other_cert,
-				     t ? b->k->key : b->k->other_key,
-				     md_of(b->md), sf);
+		if (b->leaf) {
+			if (make_leaf(b->k))
+				goto out;
+			cert = leaf_cert;
+			key = leaf_key;
+		}
+		si = CMS_add1_signer(cms, cert, key, md_of(b->md), sf);
 		if (!si)
 			goto out;
 		if (b->pss && EVP_PKEY_CTX_set_rsa_padding(
