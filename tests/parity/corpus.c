@@ -122,7 +122,7 @@ static void grow(struct parity_build *b, size_t n)
 static void raw(struct parity_build *b, const void *p, size_t n)
 {
 	grow(b, n);
-	if (b->oom)
+	if (b->oom || !n)
 		return;
 	memcpy(b->blob + b->len, p, n);
 	b->len += n;
