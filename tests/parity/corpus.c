@@ -755,7 +755,9 @@ static void same_serial(struct parity_build *b)
 	std(b, ALL);
 }
 
-#define C(n, e, r) { #n, e, r, n }
+#define C(n, e, r) { #n, e, r, n, 0, 0 }
+/* A case where kernels before @maj.@min answer @old. */
+#define C_OLD(n, e, r, maj, min, old) { #n, e, r, n, (maj) << 8 | (min), old }
 
 /*
  * name, errno, rule. Keep an accepted case right before same_serial.
@@ -770,7 +772,7 @@ const struct parity_case parity_cases[] = {
 	C(md_sha512, 0, "SHA-512 digest"),
 	C(md_sha224, 0, "SHA-224 digest: the kernel's PKCS#7 parser takes it"),
 	C(md_sha1, 0, "SHA-1 digest: the kernel's PKCS#7 parser takes it"),
-	C(md_md5, 0, "MD5 digest: so does it"),
+	C_OLD(md_md5, ENOPKG, "MD5 digest: 6.12's parser lacks it, 6.1's takes it", 6, 12, 0),
 	C(pss, ENOPKG, "RSA-PSS: the kernel's PKCS#7 parser lacks it"),
 	C(signed_attrs, 0, "signed attributes (content type, time, digest)"),
 	C(smimecap, EKEYREJECTED, "S/MIME capabilities attribute, refused outside Authenticode"),
@@ -888,6 +890,18 @@ int parity_expected(const struct parity_keys *k, size_t i)
 	if (parity_cases[i].make == host_here && !k->dmi_hash)
 		return EACCES;
 	return parity_cases[i].err;
+}
+
+int parity_kernel_expected(const struct parity_keys *k, size_t i,
+			   const char *release)
+{
+	unsigned int major = 0, minor = 0;
+
+	if (parity_cases[i].old_below &&
+	    sscanf(release, "%u.%u", &major, &minor) == 2 &&
+	    (major << 8 | minor) < parity_cases[i].old_below)
+		return parity_cases[i].old_err;
+	return parity_expected(k, i);
 }
 
 uint64_t parity_in_force(const struct parity_keys *k, size_t i)

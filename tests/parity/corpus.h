@@ -42,11 +42,18 @@ struct parity_keys {
 
 struct parity_build;
 
+/*
+ * Where kernels differ, tppctl takes the newest kernel's rule (a policy it
+ * passes then loads everywhere) and @old_err says what kernels before
+ * @old_below (major << 8 | minor) answer: the VM expects that of them.
+ */
 struct parity_case {
 	const char *name;
 	int err;		/* expected: 0 accepted, else a positive errno */
 	const char *rule;	/* the kernel's rule it exercises */
 	void (*make)(struct parity_build *b);
+	unsigned int old_below;
+	int old_err;
 };
 
 extern const struct parity_case parity_cases[];
@@ -64,6 +71,9 @@ uint64_t parity_in_force(const struct parity_keys *k, size_t i);
 
 /* Case @i's expected errno, given this host (see the host cases). */
 int parity_expected(const struct parity_keys *k, size_t i);
+/* The same for the kernel @release ("6.1.0-57-amd64") judging it. */
+int parity_kernel_expected(const struct parity_keys *k, size_t i,
+			   const char *release);
 
 /* A fresh self-signed RSA pair (for the untrusted signer). */
 int parity_new_pair(const char *cn, EVP_PKEY **key, X509 **cert);

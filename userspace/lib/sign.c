@@ -411,11 +411,15 @@ int tppgate_sig_parse(const void *sig, size_t slen, uint8_t **der,
  * mirror it here and add a case to tests/parity/corpus.c.
  */
 
-/* Digests the kernel's PKCS#7 parser knows (pkcs7_sig_note_digest_algo). */
+/*
+ * Digests the kernel's PKCS#7 parser knows (pkcs7_sig_note_digest_algo).
+ * Where kernels differ, the newest supported one's rule: 6.1 still takes
+ * MD4 and MD5, 6.12 no longer does; a policy tppctl passes loads on both.
+ */
 static bool parser_digest(int nid)
 {
 	switch (nid) {
-	case NID_md4: case NID_md5: case NID_sha1: case NID_sha224:
+	case NID_sha1: case NID_sha224:
 	case NID_sha256: case NID_sha384: case NID_sha512: case NID_sm3:
 	case NID_id_GostR3411_2012_256: case NID_id_GostR3411_2012_512:
 		return true;
@@ -426,7 +430,7 @@ static bool parser_digest(int nid)
 /* Of those, the ones it can verify an RSA signature with (pkcs1pad). */
 static bool usable_digest(int nid)
 {
-	return nid == NID_md5 || nid == NID_sha1 || nid == NID_sha224 ||
+	return nid == NID_sha1 || nid == NID_sha224 ||
 	       nid == NID_sha256 || nid == NID_sha384 || nid == NID_sha512;
 }
 
