@@ -598,6 +598,44 @@ static void default_action_3(struct parity_build *b)
 	put_u32(b, TPPGATE_POLICY_A_DEFAULT_ACTION, 3);
 }
 
+static void cluster_len(struct parity_build *b, size_t n)
+{
+	char id[TPPGATE_CLUSTER_ID_MAX + 2];
+
+	memset(id, 'c', n);
+	id[n] = '\0';
+	std(b, ALL);
+	put(b, TPPGATE_POLICY_A_CLUSTER_ID, id, n + 1);
+}
+
+static void cluster_max(struct parity_build *b) { cluster_len(b, TPPGATE_CLUSTER_ID_MAX); }
+static void cluster_long(struct parity_build *b) { cluster_len(b, TPPGATE_CLUSTER_ID_MAX + 1); }
+
+/* Exactly TPPGATE_POLICY_MAX bytes: a full catalog, names filling the rest. */
+static void blob_max(struct parity_build *b)
+{
+	size_t i, left, n = TPPGATE_CATALOG_MAX;
+	char *names;
+
+	std(b, ALL);
+	put_catalog(b, n, TPPGATE_ACTION_COUNT, 0);
+	left = TPPGATE_POLICY_MAX - b->len - 4;	/* the names' payload */
+	names = malloc(left);
+	if (!names || left % 4 || left < 2 * n) {
+		free(names);
+		b->oom = true;
+		return;
+	}
+	/* n NULs, the last at the end: names of one to three letters. */
+	memset(names, 'n', left);
+	for (i = 0; i < n; i++)
+		names[2 * i + (i < left - 2 * n ? i : left - 2 * n) + 1] = '\0';
+	put(b, TPPGATE_POLICY_A_CATALOG_NAMES, names, left);
+	free(names);
+	if (b->len != TPPGATE_POLICY_MAX)
+		b->oom = true;	/* not the case it claims to be */
+}
+
 static void cluster_empty(struct parity_build *b)
 {
 	std(b, ALL);
@@ -796,6 +834,7 @@ const struct parity_case parity_cases[] = {
 	C(two_trusted_bad, EKEYREJECTED, "two signers, the trusted one's signature is bad"),
 	C(two_untrusted_bad, 0, "two signers, the untrusted one's signature is bad"),
 	/* policy.c: size, format, the attribute policy */
+	C(blob_max, 0, "a blob of exactly TPPGATE_POLICY_MAX bytes"),
 	C(blob_too_big, E2BIG, "a blob over TPPGATE_POLICY_MAX"),
 	C(format_2, EPROTONOSUPPORT, "unknown format version"),
 	C(serial_0, ERANGE, "serial 0"),
@@ -841,6 +880,8 @@ const struct parity_case parity_cases[] = {
 	C(deadline_over, EINVAL, "REVOKE_DEADLINE over a week"),
 	C(default_action_3, ERANGE, "unknown default action"),
 	C(cluster_empty, EINVAL, "empty CLUSTER_ID"),
+	C(cluster_max, 0, "CLUSTER_ID of TPPGATE_CLUSTER_ID_MAX bytes"),
+	C(cluster_long, EINVAL, "CLUSTER_ID of TPPGATE_CLUSTER_ID_MAX + 1 bytes: no NUL in reach"),
 	C(classes_max, 0, "TPPGATE_CLASSES_MAX classes"),
 	C(classes_over, ERANGE, "more than TPPGATE_CLASSES_MAX classes"),
 	C(classes_odd, EINVAL, "class list with a partial entry"),
