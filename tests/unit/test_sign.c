@@ -137,7 +137,8 @@ static void own(struct fixture *f)
 	ret = tppgate_verify(f->blob, f->blen, sig, slen, f->b.cert, f->b.clen,
 			     err, sizeof(err));
 	is_int(ret, -ENOKEY, "another certificate: -ENOKEY");
-	ok(strstr(err, "signed by another key"), "which says so");
+	ok(strstr(err, "no signer is vouched for by a trusted certificate"),
+	   "which says so");
 	memcpy(tampered, sig, slen);
 	tampered[slen - 1] ^= 1;
 	is_int(tppgate_verify(f->blob, f->blen, tampered, slen, f->a.cert,
@@ -297,8 +298,8 @@ static void openssl(struct fixture *f)
 	pre(!unit_run_in(f->dir, sha1), "openssl cms -sign -md sha1");
 	sig = get(f->dir, "sha1.der", &len);
 	is_int(tppgate_verify(f->blob, f->blen, sig, len, f->a.cert, f->a.clen,
-			      NULL, 0), -ENOPKG,
-	       "a SHA-1 signature: -ENOPKG");
+			      NULL, 0), 0,
+	       "a SHA-1 signature verifies: the kernel's PKCS#7 parser takes it");
 	free(sig);
 }
 

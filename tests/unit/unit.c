@@ -86,5 +86,6 @@ int main(void)
 	test_policy_json();
 	test_sign();
 	test_tppctl_policy();
+	test_parity();
 	return tap_done();
 }

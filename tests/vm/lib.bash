@@ -233,6 +233,15 @@ vm_build_initramfs()
 		*.ko.zst) zstd -qdc "$e1000" >"$root/tpp/modules/e1000.ko" ;;
 		esac
 	done
+	# SHA-384/512 for policy signatures: a module on 6.1 (built in later),
+	# which a real system autoloads; parity_test loads it.
+	for f in /lib/modules/"$kver"/kernel/crypto/sha512_generic.ko*; do
+		case $f in
+		*.ko) cp "$f" "$root/tpp/modules/sha512_generic.ko" ;;
+		*.ko.xz) xz -dc "$f" >"$root/tpp/modules/sha512_generic.ko" ;;
+		*.ko.zst) zstd -qdc "$f" >"$root/tpp/modules/sha512_generic.ko" ;;
+		esac
+	done
 
 	# openssl, for tests that sign policies in the VM.
 	if command -v openssl >/dev/null; then

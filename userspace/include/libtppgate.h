@@ -385,6 +385,11 @@ const char *tppgate_policy_attr_at(const void *blob, size_t len, size_t off);
 /* Whether @file ends with the trailer's magic (it claims to be a .tpp). */
 bool tppgate_file_is_signed(const void *file, size_t len);
 /*
+ * Is @file a signed policy cut short: a blob, then the start of a DER
+ * signature, and no trailer? (What a copy that stopped early leaves.)
+ */
+bool tppgate_file_truncated(const void *file, size_t len);
+/*
  * Splits a .tpp into its blob and signature (pointers into @file).
  * Return: 0; -EBADMSG not a .tpp, or lengths that do not add up; -E2BIG a
  * blob or signature over its maximum; -EPROTONOSUPPORT another trailer
@@ -451,12 +456,19 @@ int tppgate_sign(const void *blob, size_t blen, const void *key, size_t klen,
 		 const void *cert, size_t clen, uint8_t **sig, size_t *slen,
 		 char *err, size_t errlen);
 /*
- * Checks @sig over @blob as the kernel would, with @cert (PEM or DER) as
- * the only trusted key: no chain, no certificates from the message.
- * Return: 0; -EBADMSG not a detached PKCS#7/CMS SignedData of plain data;
- * -ENOKEY signed by another key; -EKEYREJECTED does not match the blob, or
- * carries what the kernel refuses (S/MIME capabilities); -ENOPKG a digest
- * or algorithm the kernel lacks; -EINVAL a certificate that does not parse.
+ * Checks @sig over @blob as the kernel's POLICY_SET does, with the
+ * certificates in @cert (one DER certificate or a PEM bundle, like
+ * TPPGATE_CERTS) as its trusted keys. A certificate carried in the message
+ * counts only if a trusted one is it or issued it. Several signers: one
+ * that a trusted key vouches for suffices, but a trusted key whose
+ * signature does not match refuses the whole message, as in the kernel.
+ * Return: 0; -E2BIG a blob or signature over its bound; -EBADMSG not a
+ * detached PKCS#7/CMS SignedData, no signer, or malformed signed
+ * attributes; -EINVAL signers with and without signed attributes, content
+ * that is not pkcs7-data, or certificates that do not parse; -ENOKEY no
+ * trusted signer; -EKEYREJECTED a signature that does not match, or what
+ * the kernel refuses (S/MIME capabilities, repeated attributes); -ENOPKG
+ * a digest or algorithm the kernel lacks.
  */
 int tppgate_verify(const void *blob, size_t blen, const void *sig,
 		   size_t slen, const void *cert, size_t clen, char *err,
@@ -503,7 +515,8 @@ int tppgate_keygen(unsigned int bits, const char *cn, unsigned int days,
 /* The certificate's subject, one line ("CN=..."). */
 int tppgate_cert_subject(const void *cert, size_t clen, char *buf,
 			 size_t len);
-void tppgate_sha256(const void *data, size_t len,
-		    uint8_t out[TPPGATE_SHA256_LEN]);
+/* SHA-256 of @data. Return: 0, or -EIO if libcrypto could not digest. */
+int tppgate_sha256(const void *data, size_t len,
+		   uint8_t out[TPPGATE_SHA256_LEN]);
 
 #endif /* LIBTPPGATE_H */

@@ -6,7 +6,11 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "tppctl.h"
 
@@ -80,10 +84,7 @@ static json_t *hex_json(unsigned int v, int width)
 /* A u64 as a JSON number, or null when absent. */
 static json_t *u64_or_null(bool present, uint64_t v)
 {
-	if (!present)
-		return json_null();
-	/* JSON integers are signed 64-bit; nothing real is that large. */
-	return v > INT64_MAX ? NULL : json_integer((json_int_t)v);
+	return present ? tppctl_u64_json(v) : json_null();
 }
 
 /* Builds an object from key/value pairs; takes ownership of every value. */
@@ -177,37 +178,92 @@ json_t *tppctl_event_json(const struct tppgate_event_info *e)
 	return object_of(event_keys, v, ARRAY_SIZE(v));
 }
 
-/* Prints @j on one line and drops the reference; NULL means it failed. */
-int tppctl_print_json(struct tppctl_ctx *ctx, json_t *j)
+/*
+ * JSON integers are signed 64-bit in jansson, so a u64 above INT64_MAX goes
+ * into the tree as a string that carries a marker with a per-run nonce,
+ * and dump() writes its digits bare: every u64 prints as a JSON number,
+ * whatever its value. No string from outside can forge the nonce.
+ */
+#define U64_TAG		"\001u64:"
+
+static const char *u64_nonce(void)
 {
+	static char nonce[17];
+	uint8_t r[8];
+	size_t i;
+
+	if (nonce[0])
+		return nonce;
+	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r)) {
+		uint64_t t = (uint64_t)time(NULL) * 2654435761u ^ (uint64_t)getpid();
+
+		memcpy(r, &t, sizeof(r));
+	}
+	for (i = 0; i < sizeof(r); i++)
+		snprintf(nonce + 2 * i, 3, "%02x", r[i]);
+	return nonce;
+}
+
+json_t *tppctl_u64_json(uint64_t v)
+{
+	char buf[64];
+
+	if (v <= INT64_MAX)
+		return json_integer((json_int_t)v);
+	snprintf(buf, sizeof(buf), U64_TAG "%s:%" PRIu64, u64_nonce(), v);
+	return json_string(buf);
+}
+
+/* Writes @text with every tagged u64 string replaced by its digits. */
+static int put_untagged(FILE *f, const char *text)
+{
+	char tag[64];
+	const char *p = text, *q;
+	size_t tl;
+
+	/* jansson escapes the \001 of the tag as \u0001. */
+	tl = (size_t)snprintf(tag, sizeof(tag), "\"\\u0001u64:%s:", u64_nonce());
+	while ((q = strstr(p, tag))) {
+		fwrite(p, 1, (size_t)(q - p), f);
+		q += tl;
+		while (*q >= '0' && *q <= '9')
+			fputc(*q++, f);
+		p = q + (*q == '"');
+	}
+	return fputs(p, f) == EOF ? -EIO : 0;
+}
+
+static int dump(struct tppctl_ctx *ctx, json_t *j, size_t flags)
+{
+	char *text;
 	int err;
 
 	if (!j) {
 		fprintf(ctx->err, "tppctl: cannot format JSON output\n");
 		return -ENOMEM;
 	}
-	err = json_dumpf(j, ctx->out, JSON_COMPACT | JSON_ENSURE_ASCII |
-			 JSON_REAL_PRECISION(15));
+	text = json_dumps(j, flags);
 	json_decref(j);
+	if (!text)
+		return -ENOMEM;
+	err = put_untagged(ctx->out, text);
+	free(text);
 	if (err || fputc('\n', ctx->out) == EOF)
 		return -EIO;
 	return 0;
 }
 
+/* Prints @j on one line and drops the reference; NULL means it failed. */
+int tppctl_print_json(struct tppctl_ctx *ctx, json_t *j)
+{
+	return dump(ctx, j, JSON_COMPACT | JSON_ENSURE_ASCII |
+		    JSON_REAL_PRECISION(15));
+}
+
+/* 15 digits: a performance density of 19.45 prints as 19.45. */
 int tppctl_print_json_pretty(struct tppctl_ctx *ctx, json_t *j)
 {
-	int err;
-
-	if (!j) {
-		fprintf(ctx->err, "tppctl: cannot format JSON output\n");
-		return -ENOMEM;
-	}
-	/* 15 digits: a performance density of 19.45 prints as 19.45. */
-	err = json_dumpf(j, ctx->out, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
-	json_decref(j);
-	if (err || fputc('\n', ctx->out) == EOF)
-		return -EIO;
-	return 0;
+	return dump(ctx, j, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
 }
 
 #define ROW_FMT "%-12s  %-9s  %-6s  %-15s  %-14s  %8s  %-16s  %s\n"
