@@ -81,9 +81,13 @@ static void bound_nic_fits(struct __test_metadata *_metadata, struct gctx *c,
 	struct reply r;
 	struct gpol p;
 
+	int ifindex;
+
 	snprintf(args, sizeof(args), "ids=1234:11e8 boot=%s", boot);
-	ASSERT_EQ(0, gctx_reload(c, args));
+	ASSERT_EQ(0, gctx_reload_held(c, args));
 	ASSERT_TRUE(drv_is(NIC_BDF, "e1000")) TH_LOG("the e1000 is not at " NIC_BDF);
+	ifindex = ifindex_of(NIC_BDF);
+	ASSERT_GT(ifindex, 0);
 
 	gpol_init(&p, 1);
 	p.node_cap = 4 * EDU_TPP + NIC_TPP;
@@ -97,6 +101,8 @@ static void bound_nic_fits(struct __test_metadata *_metadata, struct gctx *c,
 	EXPECT_TRUE(r.dev[0].flags & TPPGATE_DEVICE_F_COUNTED);
 	EXPECT_EQ((unsigned long long)NIC_TPP, r.dev[0].tpp);
 	EXPECT_TRUE(drv_is(NIC_BDF, "e1000"));
+	/* Never unbound on the way: the same network interface, not a new one. */
+	EXPECT_EQ(ifindex, ifindex_of(NIC_BDF));
 	ASSERT_EQ(0, gstatus(c, &r));
 	EXPECT_EQ((unsigned long long)(4 * EDU_TPP + NIC_TPP), r.admitted_tpp);
 }
@@ -118,7 +124,7 @@ TEST_F(gate, policy_made_accelerator_fits_boot_quarantine)
  */
 static void bound_nic_over_cap(struct __test_metadata *_metadata,
 			       struct gctx *c, const char *boot, int mode,
-			       unsigned int deadline)
+			       unsigned int deadline, int *ifindex)
 {
 	struct nl_sock *ev;
 	char args[128];
@@ -127,8 +133,10 @@ static void bound_nic_over_cap(struct __test_metadata *_metadata,
 	int i;
 
 	snprintf(args, sizeof(args), "ids=1234:11e8 boot=%s", boot);
-	ASSERT_EQ(0, gctx_reload(c, args));
+	ASSERT_EQ(0, gctx_reload_held(c, args));
 	ASSERT_TRUE(drv_is(NIC_BDF, "e1000"));
+	*ifindex = ifindex_of(NIC_BDF);
+	ASSERT_GT(*ifindex, 0);
 
 	gpol_init(&p, 1);
 	p.node_cap = 4 * EDU_TPP;
@@ -158,8 +166,10 @@ static void bound_nic_over_cap(struct __test_metadata *_metadata,
 TEST_F_TIMEOUT(gate, policy_made_accelerator_over_cap_is_revoked_after_deadline, 60)
 {
 	struct gctx *c = &self->c;
+	int ifindex;
 
-	bound_nic_over_cap(_metadata, c, "quarantine", TPPGATE_REVOKE_DEADLINE, 3);
+	bound_nic_over_cap(_metadata, c, "quarantine", TPPGATE_REVOKE_DEADLINE, 3,
+			   &ifindex);
 	EXPECT_TRUE(WAIT_FOR(WAIT_SECS - 20, gheld(c, NIC_BDF)))
 		TH_LOG("the e1000 was not revoked after the deadline");
 	EXPECT_EQ(TPPGATE_REASON_OVER_CAP, greason(c, NIC_BDF));
@@ -170,13 +180,15 @@ TEST_F_TIMEOUT(gate, policy_made_accelerator_over_cap_never_keeps_running, 60)
 {
 	struct gctx *c = &self->c;
 	struct reply r;
+	int ifindex;
 
-	bound_nic_over_cap(_metadata, c, "keep", TPPGATE_REVOKE_NEVER, 0);
+	bound_nic_over_cap(_metadata, c, "keep", TPPGATE_REVOKE_NEVER, 0, &ifindex);
 	sleep(2);	/* give a wrong revocation the chance to happen */
 	ASSERT_EQ(0, gdev(c, NIC_BDF, &r));
 	EXPECT_EQ(TPPGATE_STATE_OVER_CAP, r.dev[0].state);
 	EXPECT_EQ(TPPGATE_REASON_OVER_CAP, r.dev[0].reason);
 	EXPECT_TRUE(drv_is(NIC_BDF, "e1000"));
+	EXPECT_EQ(ifindex, ifindex_of(NIC_BDF));
 	ASSERT_EQ(0, gstatus(c, &r));
 	EXPECT_EQ(1u, r.n_over_cap);
 	EXPECT_EQ((unsigned long long)(4 * EDU_TPP + NIC_TPP), r.admitted_tpp);

@@ -128,6 +128,46 @@ static inline int gctx_reload(struct gctx *c, const char *args)
 	return gctx_refam(c);
 }
 
+/*
+ * Reload with @args while tppedu is out, so that every edu is held from the
+ * load whatever boot= says; the other devices keep their drivers.
+ */
+static inline int gctx_reload_held(struct gctx *c, const char *args)
+{
+	char cmd[256];
+	int status;
+
+	snprintf(cmd, sizeof(cmd), "rmmod tppgate 2>/dev/null; rmmod tppedu; "
+		 "insmod %s %s && insmod /tpp/modules/tppedu.ko", MODULE, args);
+	status = system(cmd);
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		return -EIO;
+	return gctx_refam(c);
+}
+
+/* The ifindex of @bdf's network interface: a new probe makes a new one. */
+static inline int ifindex_of(const char *bdf)
+{
+	struct dirent **names;
+	char path[512], val[16];
+	int n, i, ret = -1;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/net", bdf);
+	n = scandir(path, &names, NULL, alphasort);
+	for (i = 0; i < n; i++) {
+		if (ret < 0 && names[i]->d_name[0] != '.') {
+			snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/net/%s/ifindex",
+				 bdf, names[i]->d_name);
+			if (!read_file(path, val, sizeof(val)))
+				ret = atoi(val);
+		}
+		free(names[i]);
+	}
+	if (n >= 0)
+		free(names);
+	return ret;
+}
+
 static inline void gctx_close(struct gctx *c)
 {
 	if (c->sk)

@@ -127,7 +127,7 @@ TEST_F_TIMEOUT(life, policy_loads_racing_rmmod_insmod, 140)
 	gpol_add(&p, EDU_VENDOR, EDU_DEVICE, EDU_TPP, TPPGATE_ACTION_COUNT);
 	ASSERT_EQ(0, gload(c, &p, &r)) TH_LOG("%s", r.msg);
 	EXPECT_TRUE(WAIT_FOR(PROMPT_SECS, edu_works(c->edu[0])));
-	EXPECT_TRUE(gheld(c, c->edu[1]));
+	EXPECT_TRUE(WAIT_FOR(PROMPT_SECS, gheld(c, c->edu[1])));
 	munmap((void *)accepted, sizeof(*accepted));
 }
 
