@@ -142,8 +142,9 @@ static void bound_nic_over_cap(struct __test_metadata *_metadata,
 	p.node_cap = 4 * EDU_TPP;
 	gpol_add(&p, EDU_VENDOR, EDU_DEVICE, EDU_TPP, TPPGATE_ACTION_COUNT);
 	ASSERT_EQ(0, gload(c, &p, &r)) TH_LOG("%s", r.msg);
-	for (i = 0; i < c->nedu; i++)
+	for (i = 0; i < c->nedu; i++) {
 		ASSERT_EQ(TPPGATE_STATE_ADMITTED, gstate(c, c->edu[i]));
+	}
 
 	ev = gevents(c);
 	ASSERT_NE(NULL, ev);
@@ -158,9 +159,10 @@ static void bound_nic_over_cap(struct __test_metadata *_metadata,
 	EXPECT_TRUE(wait_event(ev, TPPGATE_STATE_OVER_CAP, NIC_BDF))
 		TH_LOG("no over-cap event for the e1000");
 	nl_socket_free(ev);
-	for (i = 0; i < c->nedu; i++)
+	for (i = 0; i < c->nedu; i++) {
 		EXPECT_EQ(TPPGATE_STATE_ADMITTED, gstate(c, c->edu[i]))
 			TH_LOG("%s", c->edu[i]);
+	}
 }
 
 TEST_F_TIMEOUT(gate, policy_made_accelerator_over_cap_is_revoked_after_deadline, 60)
@@ -224,9 +226,10 @@ TEST_F(gate, bridge_class_in_policy_is_refused)
 	ASSERT_EQ(0, gpolicy_get(c, &r));
 	EXPECT_EQ(5ull, r.serial);
 	EXPECT_EQ(0, memcmp(sha, r.sha256, sizeof(sha)));
-	for (i = 0; i < c->nedu; i++)
+	for (i = 0; i < c->nedu; i++) {
 		EXPECT_EQ(i < 2 ? TPPGATE_STATE_ADMITTED : TPPGATE_STATE_QUARANTINED,
 			  gstate(c, c->edu[i]));
+	}
 	/* The refused CLASSES did not take the e1000 either. */
 	EXPECT_NE(0, gdev(c, NIC_BDF, &r));
 	EXPECT_TRUE(drv_is(NIC_BDF, "e1000"));

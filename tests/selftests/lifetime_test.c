@@ -187,8 +187,9 @@ static void bad_param(struct __test_metadata *_metadata, struct gctx *c,
 	int i;
 
 	ASSERT_EQ(0, unload_module("tppgate"));
-	for (i = 0; i < c->nedu; i++)
+	for (i = 0; i < c->nedu; i++) {
 		ASSERT_TRUE(WAIT_FOR(PROMPT_SECS, drv_is(c->edu[i], "tppedu")));
+	}
 	ctl = ctrl_notify();
 	ASSERT_NE(NULL, ctl);
 	saw_family(ctl);
