@@ -6,8 +6,7 @@
 
 struct pci_dev;
 
-int tppgate_accel_init(void);
-void tppgate_accel_uninit(void);
 bool tppgate_accel_match(const struct pci_dev *pdev);
+bool tppgate_accel_bridge_class(u16 class);
 
 #endif /* _TPPGATE_ACCEL_H */

@@ -2,7 +2,8 @@
 /*
  * Every change of a device's state is logged here with a stable prefix and
  * handed to the listeners on a notifier chain (the netlink multicast group).
- * The chain keeps the state machine in gate.c ignorant of netlink.
+ * The chain keeps the state machine in gate.c ignorant of netlink. What an
+ * event reports comes from its caller: this file reads no state of its own.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -12,7 +13,6 @@
 #include <linux/pci.h>
 
 #include "event.h"
-#include "registry.h"
 
 static BLOCKING_NOTIFIER_HEAD(event_chain);
 
@@ -115,22 +115,24 @@ void tppgate_event_unregister(struct notifier_block *nb)
 /**
  * tppgate_event_device() - announce a change of a device's state
  * @event: what changed
- * @pdev: the device, whose state in the gate is already updated
+ * @pdev: the device
+ * @dev: its state after the change, or NULL once the gate forgot it
  *
- * Context: process context; may sleep. Callers must not hold the gate's
- * spinlock, since listeners read the device's state through the gate.
+ * Context: process context; may sleep.
  */
-void tppgate_event_device(enum tppgate_event event, struct pci_dev *pdev)
+void tppgate_event_device(enum tppgate_event event, struct pci_dev *pdev,
+			  const struct tppgate_dev_info *dev)
 {
-	struct tppgate_event_info info = { .event = event, .pdev = pdev };
-	struct tppgate_dev_info dev;
+	struct tppgate_event_info info = {
+		.event = event, .pdev = pdev, .dev = dev,
+	};
 
-	if (tppgate_registry_get(pdev, &dev))
+	if (!dev)
 		pr_info("%s: %s\n", pci_name(pdev), tppgate_event_name(event));
 	else
 		pr_info("%s: %s; state %s, reason %s\n", pci_name(pdev),
-			tppgate_event_name(event), tppgate_state_name(dev.state),
-			tppgate_reason_name(dev.reason));
+			tppgate_event_name(event), tppgate_state_name(dev->state),
+			tppgate_reason_name(dev->reason));
 	blocking_notifier_call_chain(&event_chain, event, &info);
 }
 

@@ -5,6 +5,8 @@
 #include <linux/notifier.h>
 #include <linux/tppgate.h>
 
+#include "types.h"
+
 struct pci_dev;
 
 /**
@@ -12,15 +14,18 @@ struct pci_dev;
  * @event: what changed
  * @pdev: the device, referenced for the duration of the call; NULL for
  *	policy events
+ * @dev: the device's state after the change, for device events
  */
 struct tppgate_event_info {
 	enum tppgate_event event;
 	struct pci_dev *pdev;
+	const struct tppgate_dev_info *dev;
 };
 
 int tppgate_event_register(struct notifier_block *nb);
 void tppgate_event_unregister(struct notifier_block *nb);
-void tppgate_event_device(enum tppgate_event event, struct pci_dev *pdev);
+void tppgate_event_device(enum tppgate_event event, struct pci_dev *pdev,
+			  const struct tppgate_dev_info *dev);
 void tppgate_event_policy(enum tppgate_event event);
 const char *tppgate_event_name(enum tppgate_event event);
 const char *tppgate_state_name(enum tppgate_state state);

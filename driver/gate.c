@@ -1,28 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The gate: the transitions between quarantine and admission, and the
- * policy that decides them.
+ * The gate: the transitions between quarantine and admission, carried out
+ * one at a time as the policy in force decides (decide.c).
  *
- * Devices present at load are swept once; devices added later are caught by
- * a PCI bus notifier at BUS_NOTIFY_ADD_DEVICE, which PCI delivers before any
- * driver can match (pci_device_add() clears match_driver until
- * pci_bus_add_device()). Holding a device is two steps: driver_override names
- * the quarantine driver, so no other driver matches, and the quarantine
- * driver binds. Admitting undoes both and lets the driver core probe again.
+ * Holding a device is two steps: driver_override names the quarantine
+ * driver, so no other driver matches, and the quarantine driver binds.
+ * Admitting undoes both and lets the driver core probe again.
  *
- * Locking. The bus notifier and the quarantine driver's probe run under
- * device_lock() and often under pci_rescan_remove_lock; the transitions call
- * device_release_driver() and device_attach(), which take device_lock(). So
- * the transitions are serialized by gate_mutex, which those callbacks never
- * take; they use only the registry's spinlock. Work that a callback needs
- * done under gate_mutex (deciding about a hot-added device) goes to a work
- * item.
+ * Locking. The bus notifier and the quarantine driver's probe and remove run
+ * under device_lock() and, during rescan and removal, under the PCI rescan
+ * lock; the transitions call device_release_driver() and device_attach(),
+ * which take device_lock(). So the transitions are serialized by
+ * gate_mutex, which those callbacks never take: they use only the
+ * registry's spinlock, and leave anything that needs the mutex to the
+ * gate's workqueue.
+ *
+ * Work. Deferred transitions run on an ordered workqueue of the gate's own,
+ * because a GPU driver's probe or remove can take long and must not hold up
+ * the system workqueue. Alarms (timer.c) queue work on it. Teardown closes
+ * the registry under gate_mutex, after which no work item arms an alarm or
+ * queues work; then the alarms are cancelled and the queue destroyed.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/device.h>
-#include <linux/moduleparam.h>
+#include <linux/ktime.h>
 #include <linux/mutex.h>
 #include <linux/netlink.h>
 #include <linux/pci.h>
@@ -35,60 +38,80 @@
 #include "decide.h"
 #include "event.h"
 #include "gate.h"
+#include "params.h"
 #include "policy.h"
-#include "quarantine.h"
 #include "registry.h"
+#include "timer.h"
 
-static char *boot_param = "keep";
-module_param_named(boot, boot_param, charp, 0444);
-MODULE_PARM_DESC(boot, "Accelerators bound before load: keep (default) or quarantine");
-
-static bool gate_boot_vga;
-module_param(gate_boot_vga, bool, 0444);
-MODULE_PARM_DESC(gate_boot_vga, "Gate the boot VGA device too (default: leave its console alone)");
-
-static bool manual;
-module_param(manual, bool, 0444);
-MODULE_PARM_DESC(manual, "Allow DEVICE_ADMIT/DEVICE_QUARANTINE by hand, overriding the policy (logged)");
-
-static enum tppgate_boot_mode boot_mode;
+/* Retries of an evaluation that ran out of memory back off up to this. */
+#define EVAL_BACKOFF_MIN_MS	10
+#define EVAL_BACKOFF_MAX_MS	10000
 
 /*
  * Serializes every transition (sweep, admit, quarantine, policy changes,
- * revocation, teardown) and protects gate_policy's writers. Taken only in
- * process context holding neither device_lock nor the rescan lock, because
- * the transitions take both.
+ * expiry, revocation, teardown) and protects what follows. Taken only in
+ * process context holding neither device_lock nor the rescan lock.
  */
 static DEFINE_MUTEX(gate_mutex);
 
 /*
- * The policy in force: replaced under gate_mutex, read under RCU by the
- * bus notifier (which classes and ids are accelerators) and by netlink.
+ * The policy in force: replaced under gate_mutex, read under RCU by the bus
+ * notifier (which classes and ids are accelerators) and by netlink.
  */
 static struct tppgate_policy __rcu *gate_policy;
-
 /* Written under gate_mutex; read locklessly for status. */
 static bool gate_expired;
+/* When the policy in force ends by elapsed time, CLOCK_BOOTTIME. */
+static ktime_t gate_boot_expiry;
+/* The sweep at module load is done: boot= no longer applies. */
+static bool gate_loaded;
+static unsigned int eval_backoff_ms;
+/* Bit 0: the next evaluation sweeps the bus first. */
+static unsigned long sweep_wanted;
+
+/* Set at init, destroyed at uninit; nothing queues work outside that span. */
+static struct workqueue_struct *gate_wq;
 
 static void eval_fn(struct work_struct *work);
 static void reclaim_fn(struct work_struct *work);
 static void expiry_fn(struct work_struct *work);
 static void revoke_fn(struct work_struct *work);
-static DECLARE_WORK(eval_work, eval_fn);
+static DECLARE_DELAYED_WORK(eval_work, eval_fn);
 static DECLARE_WORK(reclaim_work, reclaim_fn);
-static DECLARE_DELAYED_WORK(expiry_work, expiry_fn);
-static DECLARE_DELAYED_WORK(revoke_work, revoke_fn);
+static DECLARE_WORK(expiry_work, expiry_fn);
+static DECLARE_WORK(revoke_work, revoke_fn);
+
+/* Not-after on the wall clock, and its elapsed-time bound. */
+static struct tppgate_alarm expiry_real;
+static struct tppgate_alarm expiry_boot;
+/* The earliest revoke deadline of an over-cap device. */
+static struct tppgate_alarm revoke_alarm;
 
 static struct tppgate_policy *policy_locked(void)
 {
 	return rcu_dereference_protected(gate_policy, lockdep_is_held(&gate_mutex));
 }
 
-static bool is_accel(const struct pci_dev *pdev)
+/**
+ * tppgate_gate_is_accel() - is this device gated?
+ * @pdev: the device
+ *
+ * An SR-IOV virtual function is gated when its physical function is. A PCI
+ * bridge never is: holding it would cut off everything behind it.
+ *
+ * Context: any; takes rcu_read_lock().
+ * Return: true if the module's parameters or the policy in force make
+ * @pdev an accelerator.
+ */
+bool tppgate_gate_is_accel(struct pci_dev *pdev)
 {
 	const struct tppgate_policy *p;
 	bool ret;
 
+	if (pdev->is_virtfn)
+		pdev = pci_physfn(pdev);
+	if (tppgate_accel_bridge_class(pdev->class >> 8))
+		return false;
 	if (tppgate_accel_match(pdev))
 		return true;
 	rcu_read_lock();
@@ -96,6 +119,21 @@ static bool is_accel(const struct pci_dev *pdev)
 	ret = p && tppgate_policy_is_accel(p, pdev);
 	rcu_read_unlock();
 	return ret;
+}
+
+/**
+ * tppgate_gate_announce() - send an event with the device's state as it is
+ * @event: what happened
+ * @pdev: the device
+ *
+ * Context: process context; may sleep.
+ */
+void tppgate_gate_announce(enum tppgate_event event, struct pci_dev *pdev)
+{
+	struct tppgate_dev_info info;
+
+	tppgate_event_device(event, pdev,
+			     tppgate_registry_get(pdev, &info) ? NULL : &info);
 }
 
 static bool is_boot_vga(struct pci_dev *pdev)
@@ -106,7 +144,8 @@ static bool is_boot_vga(struct pci_dev *pdev)
 /*
  * Bind the quarantine driver to @pdev, unbinding whatever else holds it.
  * The override goes first, so nothing else can match once the old driver
- * is gone. Context: gate_mutex held.
+ * is gone. A failure changes the reason only: an administrator's intent,
+ * if any, stays. Context: gate_mutex held.
  */
 static int hold(struct pci_dev *pdev)
 {
@@ -116,12 +155,12 @@ static int hold(struct pci_dev *pdev)
 	ret = compat_set_driver_override(pdev, TPPGATE_DRIVER_NAME);
 	if (ret)
 		goto err_claim;
-	if (dev->driver && !tppgate_quarantine_holds(pdev))
+	if (dev->driver && !tppgate_registry_held(pdev))
 		device_release_driver(dev);
 	ret = device_attach(dev);
 	if (ret < 0)
 		goto err_claim;
-	if (!tppgate_quarantine_holds(pdev)) {
+	if (!tppgate_registry_held(pdev)) {
 		ret = -EBUSY;
 		goto err_claim;
 	}
@@ -131,7 +170,7 @@ err_claim:
 	pr_err("%s: quarantine driver did not bind (%d)\n", pci_name(pdev), ret);
 	tppgate_registry_set(pdev, TPPGATE_STATE_QUARANTINED,
 			     TPPGATE_REASON_CLAIM_FAILED);
-	tppgate_event_device(TPPGATE_EVENT_DEVICE_QUARANTINED, pdev);
+	tppgate_gate_announce(TPPGATE_EVENT_DEVICE_QUARANTINED, pdev);
 	return ret;
 }
 
@@ -149,198 +188,100 @@ static void release(struct pci_dev *pdev)
 	ret = compat_set_driver_override(pdev, "");
 	if (ret)
 		pr_warn("%s: driver_override not cleared (%d)\n", pci_name(pdev), ret);
-	if (tppgate_quarantine_holds(pdev))
+	if (tppgate_registry_held(pdev))
 		device_release_driver(dev);
 	ret = device_attach(dev);
 	if (ret < 0)
 		pr_info("%s: driver probe after admission failed (%d)\n", pci_name(pdev), ret);
 }
 
-/* Decide and apply the state of an accelerator found by a sweep. */
-static void adopt(struct pci_dev *pdev)
+/*
+ * Start tracking an accelerator a sweep found. boot= says what happens at
+ * module load to one a driver holds; later, such a device became an
+ * accelerator through a policy while it ran, and is treated as running:
+ * counted if it fits, over the cap (and revoked by the policy's rule) if not.
+ * Context: gate_mutex held.
+ * Return: 0, or the errno of tppgate_registry_track().
+ */
+static int adopt(struct pci_dev *pdev)
 {
-	if (is_boot_vga(pdev) && !gate_boot_vga) {
-		tppgate_registry_track(pdev, TPPGATE_STATE_UNMANAGED,
-				       TPPGATE_REASON_BOOT_VGA,
-				       TPPGATE_DEVICE_F_BOOT_VGA);
-		return;
+	u32 flags = pdev->is_virtfn ? TPPGATE_DEVICE_F_VF : 0;
+	bool bound = READ_ONCE(pdev->dev.driver);
+	int ret;
+
+	if (is_boot_vga(pdev)) {
+		flags |= TPPGATE_DEVICE_F_BOOT_VGA;
+		if (!tppgate_params_gate_boot_vga())
+			return tppgate_registry_track(pdev, TPPGATE_STATE_UNMANAGED,
+						      TPPGATE_REASON_BOOT_VGA, flags);
 	}
-	if (pdev->dev.driver && boot_mode == TPPGATE_BOOT_KEEP) {
-		tppgate_registry_track(pdev, TPPGATE_STATE_UNMANAGED_BOUND,
-				       TPPGATE_REASON_BOUND_AT_LOAD, 0);
-		return;
+	if (bound && gate_loaded) {
+		ret = tppgate_registry_track(pdev, TPPGATE_STATE_ADMITTED,
+					     TPPGATE_REASON_POLICY, flags);
+		if (!ret)
+			tppgate_gate_announce(TPPGATE_EVENT_DEVICE_ADDED, pdev);
+		return ret;
 	}
+	if (bound && tppgate_params_boot_mode() == TPPGATE_BOOT_KEEP)
+		return tppgate_registry_track(pdev, TPPGATE_STATE_UNMANAGED_BOUND,
+					      TPPGATE_REASON_BOUND_AT_LOAD, flags);
 	/* Held from now on because nothing admits it: the policy decides. */
-	if (tppgate_registry_track(pdev, TPPGATE_STATE_QUARANTINED,
-				   TPPGATE_REASON_NO_POLICY,
-				   is_boot_vga(pdev) ? TPPGATE_DEVICE_F_BOOT_VGA : 0))
-		return;
-	hold(pdev);
+	ret = tppgate_registry_track(pdev, TPPGATE_STATE_QUARANTINED,
+				     TPPGATE_REASON_NO_POLICY, flags);
+	if (!ret)
+		hold(pdev);
+	return ret;
+}
+
+/*
+ * The next accelerator on the bus that the gate does not know, referenced.
+ * Under the rescan lock no device is half added or half removed, so the
+ * sweep never takes one that the bus notifier is about to announce or has
+ * just forgotten. Only a short look: the lock is not held across a probe.
+ */
+static struct pci_dev *next_stranger(void)
+{
+	struct pci_dev *pdev = NULL;
+
+	pci_lock_rescan_remove();
+	for_each_pci_dev(pdev) {
+		if (pdev->match_driver && tppgate_gate_is_accel(pdev) &&
+		    !tppgate_registry_known(pdev))
+			break;
+	}
+	pci_unlock_rescan_remove();
+	return pdev;
 }
 
 /* Context: gate_mutex held. */
 static void sweep(void)
 {
-	struct pci_dev *pdev = NULL;
-
-	for_each_pci_dev(pdev)
-		if (is_accel(pdev) && !tppgate_registry_known(pdev))
-			adopt(pdev);
-}
-
-/*
- * A new device: name the quarantine driver as its override before
- * pci_bus_add_device() lets any driver match. It binds right after this
- * notifier returns, synchronously.
- */
-static void device_added(struct pci_dev *pdev)
-{
+	struct pci_dev *pdev;
 	int ret;
 
-	if (!is_accel(pdev))
-		return;
-	ret = tppgate_registry_track(pdev, TPPGATE_STATE_QUARANTINED,
-				     TPPGATE_REASON_NO_POLICY,
-				     TPPGATE_DEVICE_F_HOTPLUG);
-	if (ret == -ESHUTDOWN || ret == -EEXIST)
-		return;
-	/* Even untracked, the override keeps other drivers off (fail closed). */
-	if (compat_set_driver_override(pdev, TPPGATE_DRIVER_NAME)) {
-		pr_err("%s: could not quarantine: driver_override not set\n", pci_name(pdev));
-		tppgate_registry_set(pdev, TPPGATE_STATE_QUARANTINED,
-				     TPPGATE_REASON_CLAIM_FAILED);
+	while ((pdev = next_stranger())) {
+		ret = adopt(pdev);
+		pci_dev_put(pdev);
+		/* Out of memory, or unloading: a later sweep finds the rest. */
+		if (ret)
+			break;
 	}
-	if (ret)
-		return;
-	tppgate_event_device(TPPGATE_EVENT_DEVICE_ADDED, pdev);
-	/* The policy decides once the quarantine driver holds it. */
-	if (rcu_access_pointer(gate_policy))
-		schedule_work(&eval_work);
-}
-
-/*
- * Another driver bound a device the gate holds quarantined: possible only if
- * setting its driver_override failed, or through the 6.1 override race. The
- * notifier runs under device_lock(), so the unbind happens in a work item.
- */
-static void device_bound(struct pci_dev *pdev)
-{
-	struct tppgate_dev_info info;
-
-	if (tppgate_quarantine_holds(pdev) || tppgate_registry_get(pdev, &info) ||
-	    info.state != TPPGATE_STATE_QUARANTINED)
-		return;
-	schedule_work(&reclaim_work);
-}
-
-static void device_removed(struct pci_dev *pdev)
-{
-	if (!tppgate_registry_known(pdev))
-		return;
-	tppgate_event_device(TPPGATE_EVENT_DEVICE_REMOVED, pdev);
-	tppgate_registry_remove(pdev);
-}
-
-static int gate_bus_notify(struct notifier_block *nb, unsigned long action,
-			   void *data)
-{
-	struct pci_dev *pdev = to_pci_dev(data);
-
-	switch (action) {
-	case BUS_NOTIFY_ADD_DEVICE:
-		device_added(pdev);
-		break;
-	case BUS_NOTIFY_BOUND_DRIVER:
-		device_bound(pdev);
-		break;
-	case BUS_NOTIFY_DEL_DEVICE:
-		device_removed(pdev);
-		break;
-	}
-	return NOTIFY_DONE;
-}
-
-static struct notifier_block gate_nb = {
-	.notifier_call = gate_bus_notify,
-};
-
-/**
- * tppgate_gate_admit() - release a quarantined accelerator to its driver
- * @pdev: the device, referenced by the caller
- * @extack: where to explain a refusal, or NULL
- *
- * Only with manual=1: this overrides the policy, and the policy leaves a
- * device admitted by hand alone until it is quarantined by hand. Admitting
- * an admitted device does nothing; admitting an unmanaged-bound device
- * leaves its driver in place and counts it as admitted.
- *
- * Context: process context; takes device_lock() through the driver core.
- * Return: 0; -EACCES unless manual=1; -EOPNOTSUPP if @pdev is not a gated
- * accelerator; -ESHUTDOWN while the module unloads.
- */
-int tppgate_gate_admit(struct pci_dev *pdev, struct netlink_ext_ack *extack)
-{
-	enum tppgate_state state;
-	int ret;
-
-	if (!manual) {
-		NL_SET_ERR_MSG_MOD(extack, "admission by hand is off (load with manual=1)");
-		return -EACCES;
-	}
-	mutex_lock(&gate_mutex);
-	ret = tppgate_registry_gated_state(pdev, &state, extack);
-	if (ret || state == TPPGATE_STATE_ADMITTED)
-		goto out;
-
-	pr_notice("%s: admitted by hand (manual override)\n", pci_name(pdev));
-	tppgate_registry_set(pdev, TPPGATE_STATE_ADMITTED, TPPGATE_REASON_MANUAL);
-	if (state == TPPGATE_STATE_QUARANTINED)
-		release(pdev);
-	tppgate_event_device(TPPGATE_EVENT_DEVICE_ADMITTED, pdev);
-out:
-	mutex_unlock(&gate_mutex);
-	return ret;
 }
 
 /**
- * tppgate_gate_quarantine() - take an accelerator back from its driver
- * @pdev: the device, referenced by the caller
- * @extack: where to explain a refusal, or NULL
+ * tppgate_gate_sweep() - hold every accelerator present at module load
  *
- * Only with manual=1. The device's driver is unbound (its remove() runs,
- * which for a busy GPU may take a while) and the quarantine driver binds in
- * its place. The policy does not admit it again until it is admitted by hand.
+ * Called once the bus notifier is in place, so no device slips between the
+ * two; the registry ignores a device seen by both. boot= applies here only.
  *
  * Context: process context; takes device_lock() through the driver core.
- * Return: 0; -EACCES unless manual=1; -EOPNOTSUPP if @pdev is not a gated
- * accelerator; -ESHUTDOWN while the module unloads; -EBUSY or another errno
- * from the driver core if the quarantine driver could not bind (the device
- * then has no driver).
  */
-int tppgate_gate_quarantine(struct pci_dev *pdev, struct netlink_ext_ack *extack)
+void tppgate_gate_sweep(void)
 {
-	enum tppgate_state state;
-	int ret;
-
-	if (!manual) {
-		NL_SET_ERR_MSG_MOD(extack, "quarantine by hand is off (load with manual=1)");
-		return -EACCES;
-	}
 	mutex_lock(&gate_mutex);
-	ret = tppgate_registry_gated_state(pdev, &state, extack);
-	if (ret)
-		goto out;
-	pr_notice("%s: quarantined by hand (manual override)\n", pci_name(pdev));
-	/* Even if already held: from now on the policy leaves it alone. */
-	tppgate_registry_set(pdev, TPPGATE_STATE_QUARANTINED, TPPGATE_REASON_MANUAL);
-	if (state == TPPGATE_STATE_QUARANTINED && tppgate_quarantine_holds(pdev))
-		goto out;
-	ret = hold(pdev);
-	if (ret)
-		NL_SET_ERR_MSG_MOD(extack, "quarantine driver could not bind");
-out:
+	sweep();
+	gate_loaded = true;
 	mutex_unlock(&gate_mutex);
-	return ret;
 }
 
 static void schedule_revoke(void);
@@ -356,10 +297,26 @@ static void apply(const struct tppgate_decision *d)
 	if (d->state == TPPGATE_STATE_ADMITTED) {
 		if (old == TPPGATE_STATE_QUARANTINED)
 			release(d->pdev);
-		tppgate_event_device(TPPGATE_EVENT_DEVICE_ADMITTED, d->pdev);
+		tppgate_gate_announce(TPPGATE_EVENT_DEVICE_ADMITTED, d->pdev);
 	} else if (d->state == TPPGATE_STATE_OVER_CAP) {
-		tppgate_event_device(TPPGATE_EVENT_DEVICE_OVER_CAP, d->pdev);
+		tppgate_gate_announce(TPPGATE_EVENT_DEVICE_OVER_CAP, d->pdev);
 	}
+}
+
+static void retry_later(void)
+{
+	eval_backoff_ms = clamp(eval_backoff_ms * 2, EVAL_BACKOFF_MIN_MS,
+				EVAL_BACKOFF_MAX_MS);
+	pr_warn_ratelimited("out of memory deciding admission; retrying in %u ms\n",
+			    eval_backoff_ms);
+	queue_delayed_work(gate_wq, &eval_work, msecs_to_jiffies(eval_backoff_ms));
+}
+
+static void limit_of(const struct tppgate_policy *p, struct tppgate_limit *limit)
+{
+	limit->capped = p->has_node_cap;
+	limit->cap = p->node_cap;
+	limit->expired = gate_expired;
 }
 
 /* Bring every device in line with the policy. Context: gate_mutex held. */
@@ -367,42 +324,64 @@ static void evaluate(void)
 {
 	struct tppgate_policy *p = policy_locked();
 	struct tppgate_decision *d, **scratch;
+	struct tppgate_limit limit;
 	bool more;
 	ssize_t n, i;
 
 	if (!p || tppgate_registry_closing())
 		return;
 	n = tppgate_registry_snapshot(&d, &more);
-	if (n < 0)
-		goto err_retry;
-	if (more)
-		schedule_work(&eval_work);
+	if (n < 0) {
+		retry_later();
+		return;
+	}
 	scratch = kcalloc(n + 1, sizeof(*scratch), GFP_KERNEL);
 	if (scratch) {
-		tppgate_decide(p, gate_expired, d, n, scratch);
+		limit_of(p, &limit);
+		tppgate_decide(p, &limit, d, n, scratch);
 		for (i = 0; i < n; i++)
 			apply(&d[i]);
-		kfree(scratch);
 	}
 	for (i = 0; i < n; i++)
 		pci_dev_put(d[i].pdev);
 	kfree(d);
-	if (scratch) {
-		/* Also for devices a previous policy left over the cap. */
-		schedule_revoke();
+	if (!scratch) {
+		retry_later();
 		return;
 	}
-
-err_retry:
-	pr_warn("out of memory deciding admission; retrying\n");
-	schedule_work(&eval_work);
+	kfree(scratch);
+	eval_backoff_ms = 0;
+	if (more)
+		mod_delayed_work(gate_wq, &eval_work, 0);
+	/* Also for devices a previous policy left over the cap. */
+	schedule_revoke();
 }
 
 static void eval_fn(struct work_struct *work)
 {
 	mutex_lock(&gate_mutex);
-	evaluate();
+	if (!tppgate_registry_closing()) {
+		if (test_and_clear_bit(0, &sweep_wanted) && gate_loaded)
+			sweep();
+		evaluate();
+	}
 	mutex_unlock(&gate_mutex);
+}
+
+/**
+ * tppgate_gate_kick() - re-evaluate soon
+ * @sweep: look for accelerators the gate does not know first
+ *
+ * For what the bus notifier sees: a device added or gone (whose share may
+ * admit another), or one bound while the gate did not know it yet (@sweep).
+ *
+ * Context: any; queues work.
+ */
+void tppgate_gate_kick(bool sweep)
+{
+	if (sweep)
+		set_bit(0, &sweep_wanted);
+	mod_delayed_work(gate_wq, &eval_work, 0);
 }
 
 /* Take back quarantined devices that the quarantine driver does not hold. */
@@ -416,7 +395,7 @@ static void reclaim_fn(struct work_struct *work)
 	n = tppgate_registry_snapshot(&d, &more);
 	for (i = 0; i < n; i++) {
 		if (d[i].state == TPPGATE_STATE_QUARANTINED &&
-		    !tppgate_quarantine_holds(d[i].pdev) &&
+		    !tppgate_registry_held(d[i].pdev) &&
 		    !tppgate_registry_closing()) {
 			pr_notice("%s: bound to another driver while quarantined; taking it back\n",
 				  pci_name(d[i].pdev));
@@ -429,15 +408,41 @@ static void reclaim_fn(struct work_struct *work)
 	mutex_unlock(&gate_mutex);
 }
 
-/* Long waits are re-armed hourly, so a clock change cannot stretch one. */
-#define EXPIRY_RECHECK_SECS 3600
-
-static void schedule_expiry(const struct tppgate_policy *p)
+/**
+ * tppgate_gate_reclaim() - take back quarantined devices another driver bound
+ *
+ * Context: any; queues work.
+ */
+void tppgate_gate_reclaim(void)
 {
-	time64_t left = (time64_t)p->not_after - ktime_get_real_seconds();
+	queue_work(gate_wq, &reclaim_work);
+}
 
-	left = clamp_t(time64_t, left, 0, EXPIRY_RECHECK_SECS);
-	mod_delayed_work(system_wq, &expiry_work, left * HZ);
+/*
+ * A policy's life ends at not-after on the wall clock, or after as much
+ * elapsed time as it had left when it was loaded, whichever comes first: a
+ * clock stepped back cannot extend it.
+ */
+static ktime_t boot_expiry(const struct tppgate_policy *p, time64_t now)
+{
+	time64_t left = (time64_t)p->not_after - now;
+
+	if (left >= KTIME_SEC_MAX)
+		return KTIME_MAX;
+	return ktime_add_safe(ktime_get_boottime(), ktime_set(left, 0));
+}
+
+static bool past_expiry(const struct tppgate_policy *p)
+{
+	return ktime_get_real_seconds() >= (time64_t)p->not_after ||
+	       ktime_compare(ktime_get_boottime(), gate_boot_expiry) >= 0;
+}
+
+/* Context: gate_mutex held. */
+static void arm_expiry(const struct tppgate_policy *p)
+{
+	tppgate_alarm_arm(&expiry_real, ktime_set((s64)p->not_after, 0));
+	tppgate_alarm_arm(&expiry_boot, gate_boot_expiry);
 }
 
 static void expiry_fn(struct work_struct *work)
@@ -448,9 +453,9 @@ static void expiry_fn(struct work_struct *work)
 	p = policy_locked();
 	if (!p || tppgate_registry_closing() || gate_expired)
 		goto out;
-	if (tppgate_policy_check_time(p, ktime_get_real_seconds(), NULL) !=
-	    -EKEYEXPIRED) {
-		schedule_expiry(p);
+	if (!past_expiry(p)) {
+		/* The clock went past not-after and back again. */
+		arm_expiry(p);
 		goto out;
 	}
 	WRITE_ONCE(gate_expired, true);
@@ -460,16 +465,15 @@ out:
 	mutex_unlock(&gate_mutex);
 }
 
-/* Arm revoke_work for the earliest over-cap deadline. gate_mutex held. */
+/* Arm the revoke alarm for the earliest over-cap deadline. gate_mutex held. */
 static void schedule_revoke(void)
 {
 	struct tppgate_policy *p = policy_locked();
-	unsigned long due;
+	ktime_t due;
 
 	if (p && p->revoke_mode == TPPGATE_REVOKE_DEADLINE &&
 	    tppgate_registry_next_revoke(p->revoke_deadline, &due))
-		mod_delayed_work(system_wq, &revoke_work,
-				 time_after(due, jiffies) ? due - jiffies : 0);
+		tppgate_alarm_arm(&revoke_alarm, due);
 }
 
 /* Quarantine over-cap devices past their deadline, newest admission first. */
@@ -483,15 +487,99 @@ static void revoke_fn(struct work_struct *work)
 	if (!p || tppgate_registry_closing() ||
 	    p->revoke_mode != TPPGATE_REVOKE_DEADLINE)
 		goto out;
-	while ((pdev = tppgate_registry_take_revocable(p->revoke_deadline))) {
+	while ((pdev = tppgate_registry_take_revocable(p->revoke_deadline,
+						       ktime_get_boottime()))) {
 		pr_notice("%s: revoking: over the cap past the deadline\n", pci_name(pdev));
 		hold(pdev);
 		pci_dev_put(pdev);
 	}
-	/* The room they leave may admit others; this also re-arms the timer. */
+	/* The room they leave may admit others; this also re-arms the alarm. */
 	evaluate();
 out:
 	mutex_unlock(&gate_mutex);
+}
+
+/**
+ * tppgate_gate_admit() - release a quarantined accelerator to its driver
+ * @pdev: the device, referenced by the caller
+ * @extack: where to explain a refusal, or NULL
+ *
+ * Only with manual=1: this overrides the policy, and the policy leaves a
+ * device admitted by hand alone until it is quarantined by hand. Admitting
+ * an unmanaged-bound device leaves its driver in place and counts it as
+ * admitted. The others are re-evaluated: the device's share may push one
+ * over the cap.
+ *
+ * Context: process context; takes device_lock() through the driver core.
+ * Return: 0; -EACCES unless manual=1; -EOPNOTSUPP if @pdev is not a gated
+ * accelerator; -ESHUTDOWN while the module unloads.
+ */
+int tppgate_gate_admit(struct pci_dev *pdev, struct netlink_ext_ack *extack)
+{
+	enum tppgate_state state;
+	int ret;
+
+	if (!tppgate_params_manual()) {
+		NL_SET_ERR_MSG_MOD(extack, "admission by hand is off (load with manual=1)");
+		return -EACCES;
+	}
+	mutex_lock(&gate_mutex);
+	ret = tppgate_registry_gated_state(pdev, &state, extack);
+	if (ret)
+		goto out;
+	pr_notice("%s: admitted by hand (manual override)\n", pci_name(pdev));
+	tppgate_registry_set_manual(pdev, TPPGATE_STATE_ADMITTED);
+	if (state == TPPGATE_STATE_QUARANTINED)
+		release(pdev);
+	if (state != TPPGATE_STATE_ADMITTED)
+		tppgate_gate_announce(TPPGATE_EVENT_DEVICE_ADMITTED, pdev);
+	evaluate();
+out:
+	mutex_unlock(&gate_mutex);
+	return ret;
+}
+
+/**
+ * tppgate_gate_quarantine() - take an accelerator back from its driver
+ * @pdev: the device, referenced by the caller
+ * @extack: where to explain a refusal, or NULL
+ *
+ * Only with manual=1. The device's driver is unbound (its remove() runs,
+ * which for a busy GPU may take a while) and the quarantine driver binds in
+ * its place. The policy does not admit it again until it is admitted by
+ * hand, even if the quarantine driver could not bind. The share it frees
+ * goes to the next device that fits.
+ *
+ * Context: process context; takes device_lock() through the driver core.
+ * Return: 0; -EACCES unless manual=1; -EOPNOTSUPP if @pdev is not a gated
+ * accelerator; -ESHUTDOWN while the module unloads; -EBUSY or another errno
+ * from the driver core if the quarantine driver could not bind (the device
+ * then has no driver).
+ */
+int tppgate_gate_quarantine(struct pci_dev *pdev, struct netlink_ext_ack *extack)
+{
+	enum tppgate_state state;
+	int ret;
+
+	if (!tppgate_params_manual()) {
+		NL_SET_ERR_MSG_MOD(extack, "quarantine by hand is off (load with manual=1)");
+		return -EACCES;
+	}
+	mutex_lock(&gate_mutex);
+	ret = tppgate_registry_gated_state(pdev, &state, extack);
+	if (ret)
+		goto out;
+	pr_notice("%s: quarantined by hand (manual override)\n", pci_name(pdev));
+	tppgate_registry_set_manual(pdev, TPPGATE_STATE_QUARANTINED);
+	if (!tppgate_registry_held(pdev)) {
+		ret = hold(pdev);
+		if (ret)
+			NL_SET_ERR_MSG_MOD(extack, "quarantine driver could not bind");
+	}
+	evaluate();
+out:
+	mutex_unlock(&gate_mutex);
+	return ret;
 }
 
 /**
@@ -537,15 +625,21 @@ int tppgate_gate_set_policy(struct tppgate_policy *p,
 	start = ktime_get_ns();
 	rcu_assign_pointer(gate_policy, p);
 	WRITE_ONCE(gate_expired, false);
+	gate_boot_expiry = boot_expiry(p, now);
 	sweep();
 	evaluate();
 	WRITE_ONCE(p->apply_ns, ktime_get_ns() - start);
-	schedule_expiry(p);
+	arm_expiry(p);
 	pr_info("policy %llu from '%s' in force (%s, tier %u)\n", p->serial,
 		p->issuer, p->region, p->tier);
 	tppgate_event_policy(TPPGATE_EVENT_POLICY_LOADED);
 out:
 	mutex_unlock(&gate_mutex);
+	/*
+	 * Callers are netlink handlers, and the family is unregistered before
+	 * tppgate_gate_uninit() runs its rcu_barrier(): this callback is
+	 * queued before that barrier or never.
+	 */
 	if (!ret)
 		tppgate_policy_free_rcu(old);
 	return ret;
@@ -565,7 +659,8 @@ const struct tppgate_policy *tppgate_gate_policy(void)
 /**
  * tppgate_gate_policy_expired() - has the policy in force expired?
  *
- * Return: true once the expiry timer has seen not-after pass.
+ * Return: true once not-after passed on the wall clock, or its elapsed-time
+ * bound did.
  */
 bool tppgate_gate_policy_expired(void)
 {
@@ -573,70 +668,21 @@ bool tppgate_gate_policy_expired(void)
 }
 
 /**
- * tppgate_gate_manual() - the manual= parameter
+ * tppgate_gate_init() - set up the gate's workqueue and alarms
  *
- * Return: true if admission by hand is allowed.
- */
-bool tppgate_gate_manual(void)
-{
-	return manual;
-}
-
-/**
- * tppgate_gate_boot_mode() - the boot= parameter
+ * Nothing is held yet: tppgate_gate_sweep() does that once the bus notifier
+ * is in place.
  *
- * Return: what the module did at load with accelerators already bound.
- */
-enum tppgate_boot_mode tppgate_gate_boot_mode(void)
-{
-	return boot_mode;
-}
-
-/**
- * tppgate_gate_boot_vga_gated() - the gate_boot_vga= parameter
- *
- * Return: true if the boot VGA device is gated like any other.
- */
-bool tppgate_gate_boot_vga_gated(void)
-{
-	return gate_boot_vga;
-}
-
-static int parse_boot_mode(void)
-{
-	if (sysfs_streq(boot_param, "keep"))
-		boot_mode = TPPGATE_BOOT_KEEP;
-	else if (sysfs_streq(boot_param, "quarantine"))
-		boot_mode = TPPGATE_BOOT_QUARANTINE;
-	else
-		return -EINVAL;
-	return 0;
-}
-
-/**
- * tppgate_gate_init() - start gating: catch new devices, then sweep
- *
- * The notifier goes first so that no device slips between the sweep and
- * the notifier; the registry ignores a device seen by both.
- *
- * Return: 0; -EINVAL for a bad boot= parameter; an errno from
- * bus_register_notifier().
+ * Return: 0, or -ENOMEM.
  */
 int tppgate_gate_init(void)
 {
-	int ret;
-
-	ret = parse_boot_mode();
-	if (ret) {
-		pr_err("boot=%s: expected keep or quarantine\n", boot_param);
-		return ret;
-	}
-	ret = bus_register_notifier(&pci_bus_type, &gate_nb);
-	if (ret)
-		return ret;
-	mutex_lock(&gate_mutex);
-	sweep();
-	mutex_unlock(&gate_mutex);
+	gate_wq = alloc_ordered_workqueue("tppgate", 0);
+	if (!gate_wq)
+		return -ENOMEM;
+	tppgate_alarm_init(&expiry_real, CLOCK_REALTIME, gate_wq, &expiry_work);
+	tppgate_alarm_init(&expiry_boot, CLOCK_BOOTTIME, gate_wq, &expiry_work);
+	tppgate_alarm_init(&revoke_alarm, CLOCK_BOOTTIME, gate_wq, &revoke_work);
 	return 0;
 }
 
@@ -645,6 +691,9 @@ int tppgate_gate_init(void)
  *
  * Held devices go back to the driver core, which probes their real drivers;
  * admitted and unmanaged devices keep what they have.
+ *
+ * Context: after the netlink family and the bus notifier are gone, so that
+ * nothing else queues work, arms an alarm or publishes a policy.
  */
 void tppgate_gate_uninit(void)
 {
@@ -655,21 +704,16 @@ void tppgate_gate_uninit(void)
 	tppgate_registry_close();
 	mutex_unlock(&gate_mutex);
 
-	/*
-	 * No notifier may queue work once the work is cancelled; devices that
-	 * leave the bus meanwhile stay referenced until the registry is cleared.
-	 */
-	bus_unregister_notifier(&pci_bus_type, &gate_nb);
-	/* The work functions see the registry closed and do nothing more. */
-	cancel_work_sync(&eval_work);
-	cancel_work_sync(&reclaim_work);
-	cancel_delayed_work_sync(&expiry_work);
-	cancel_delayed_work_sync(&revoke_work);
+	/* Work that runs from now on sees the registry closed and does nothing. */
+	tppgate_alarm_cancel(&expiry_real);
+	tppgate_alarm_cancel(&expiry_boot);
+	tppgate_alarm_cancel(&revoke_alarm);
+	destroy_workqueue(gate_wq);
 
 	mutex_lock(&gate_mutex);
 	while ((pdev = tppgate_registry_take_held())) {
 		release(pdev);
-		tppgate_event_device(TPPGATE_EVENT_DEVICE_RELEASED, pdev);
+		tppgate_gate_announce(TPPGATE_EVENT_DEVICE_RELEASED, pdev);
 		pci_dev_put(pdev);
 	}
 	mutex_unlock(&gate_mutex);

@@ -12,11 +12,14 @@ struct tppgate_policy;
 int tppgate_gate_init(void);
 void tppgate_gate_uninit(void);
 
+void tppgate_gate_sweep(void);
+bool tppgate_gate_is_accel(struct pci_dev *pdev);
+void tppgate_gate_kick(bool sweep);
+void tppgate_gate_reclaim(void);
+void tppgate_gate_announce(enum tppgate_event event, struct pci_dev *pdev);
+
 int tppgate_gate_admit(struct pci_dev *pdev, struct netlink_ext_ack *extack);
 int tppgate_gate_quarantine(struct pci_dev *pdev, struct netlink_ext_ack *extack);
-enum tppgate_boot_mode tppgate_gate_boot_mode(void);
-bool tppgate_gate_boot_vga_gated(void);
-bool tppgate_gate_manual(void);
 
 int tppgate_gate_set_policy(struct tppgate_policy *p,
 			    struct netlink_ext_ack *extack);

@@ -19,9 +19,23 @@
 #include <linux/verification.h>
 
 #include "keys.h"
+#include "params.h"
 
-static char *trust = "module";
-module_param(trust, charp, 0444);
+enum trust {
+	TRUST_MODULE,
+	TRUST_CA,
+};
+
+static const char * const trust_names[] = {
+	[TRUST_MODULE] = "module",
+	[TRUST_CA] = "ca",
+};
+
+static unsigned int trust = TRUST_MODULE;
+static struct tppgate_param_choice trust_choice = {
+	.names = trust_names, .n = ARRAY_SIZE(trust_names), .value = &trust,
+};
+module_param_cb(trust, &tppgate_param_choice_ops, &trust_choice, 0444);
 MODULE_PARM_DESC(trust, "Policy signers: module (embedded certificates only, default) or ca (also certificates vouched for by the kernel's trusted keys)");
 
 /* Set once at init, read-only afterwards. */
@@ -85,14 +99,16 @@ err_format:
 	return -EINVAL;
 }
 
+/**
+ * tppgate_keys_init() - build the keyrings of the policy signers
+ *
+ * Return: 0; -EINVAL if the embedded certificate list is malformed; an
+ * errno from the keyring code (-ENOMEM, -EKEYREJECTED for a certificate
+ * the kernel cannot parse).
+ */
 int __init tppgate_keys_init(void)
 {
 	int ret;
-
-	if (strcmp(trust, "module") && strcmp(trust, "ca")) {
-		pr_err("trust=%s: expected module or ca\n", trust);
-		return -EINVAL;
-	}
 
 	module_keyring = new_keyring(".tppgate", 0);
 	if (IS_ERR(module_keyring))
@@ -105,7 +121,7 @@ int __init tppgate_keys_init(void)
 	if (ret)
 		goto err_put_module_keyring;
 
-	if (!strcmp(trust, "ca")) {
+	if (trust == TRUST_CA) {
 		ca_keyring = new_keyring(".tppgate_ca",
 					 KEY_POS_WRITE | KEY_USR_WRITE);
 		if (IS_ERR(ca_keyring)) {
@@ -130,6 +146,9 @@ err_put_module_keyring:
 	return ret;
 }
 
+/**
+ * tppgate_keys_uninit() - drop the keyrings
+ */
 void tppgate_keys_uninit(void)
 {
 	key_put(ca_keyring);

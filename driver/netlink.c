@@ -12,9 +12,11 @@
 
 #include "event.h"
 #include "gate.h"
-#include "registry.h"
+#include "load.h"
 #include "netlink.h"
+#include "params.h"
 #include "policy.h"
+#include "registry.h"
 #include "version.h"
 
 static const struct nla_policy device_req_policy[TPPGATE_DEVICE_A_MAX + 1] = {
@@ -246,9 +248,9 @@ static int put_status(struct sk_buff *skb, const void *unused)
 	struct nlattr *nest;
 	u32 flags = 0;
 
-	if (tppgate_gate_boot_vga_gated())
+	if (tppgate_params_gate_boot_vga())
 		flags |= TPPGATE_STATUS_F_GATE_BOOT_VGA;
-	if (tppgate_gate_manual())
+	if (tppgate_params_manual())
 		flags |= TPPGATE_STATUS_F_MANUAL;
 	if (tppgate_gate_policy_expired())
 		flags |= TPPGATE_STATUS_F_POLICY_EXPIRED;
@@ -258,7 +260,7 @@ static int put_status(struct sk_buff *skb, const void *unused)
 	if (!nest)
 		return -EMSGSIZE;
 	if (nla_put_string(skb, TPPGATE_STATUS_A_VERSION, TPPGATE_VERSION) ||
-	    nla_put_u32(skb, TPPGATE_STATUS_A_BOOT_MODE, tppgate_gate_boot_mode()) ||
+	    nla_put_u32(skb, TPPGATE_STATUS_A_BOOT_MODE, tppgate_params_boot_mode()) ||
 	    nla_put_u32(skb, TPPGATE_STATUS_A_FLAGS, flags) ||
 	    nla_put_u32(skb, TPPGATE_STATUS_A_N_QUARANTINED,
 			counts.n[TPPGATE_STATE_QUARANTINED]) ||
@@ -271,7 +273,7 @@ static int put_status(struct sk_buff *skb, const void *unused)
 	    nla_put_u32(skb, TPPGATE_STATUS_A_N_OVER_CAP,
 			counts.n[TPPGATE_STATE_OVER_CAP]) ||
 	    nla_put_u64_64bit(skb, TPPGATE_STATUS_A_ADMITTED_TPP,
-			      counts.admitted_tpp, TPPGATE_STATUS_A_PAD) ||
+			      counts.counted_tpp, TPPGATE_STATUS_A_PAD) ||
 	    put_status_policy(skb)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
@@ -379,7 +381,7 @@ static int policy_set_doit(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG_MOD(info->extack, "policy is not signed (no TPPGATE_A_SIGNATURE)");
 		return -EINVAL;
 	}
-	ret = tppgate_policy_load(info->attrs[TPPGATE_A_POLICY],
+	ret = tppgate_load_policy(info->attrs[TPPGATE_A_POLICY],
 				  info->attrs[TPPGATE_A_SIGNATURE], info->extack);
 	if (ret)
 		return ret;
@@ -449,20 +451,20 @@ static int event_notify(struct notifier_block *nb, unsigned long action,
 			void *data)
 {
 	const struct tppgate_event_info *ev = data;
-	struct tppgate_dev_info dev;
 	struct sk_buff *skb;
 	void *hdr;
 
 	if (!genl_has_listeners(&genl_family, &init_net, MCGRP_EVENTS))
 		return NOTIFY_DONE;
-	if (ev->pdev && tppgate_registry_get(ev->pdev, &dev))
+	/* A device the gate no longer tracks has no state to report. */
+	if (ev->pdev && !ev->dev)
 		return NOTIFY_DONE;
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!skb)
 		return NOTIFY_DONE;
 	hdr = genlmsg_put(skb, 0, 0, &genl_family, 0, TPPGATE_CMD_EVENT);
 	if (!hdr || nla_put_u32(skb, TPPGATE_A_EVENT, ev->event) ||
-	    (ev->pdev ? put_device_attrs(skb, ev->pdev, &dev) :
+	    (ev->pdev ? put_device_attrs(skb, ev->pdev, ev->dev) :
 			put_policy_info(skb, NULL))) {
 		nlmsg_free(skb);
 		return NOTIFY_DONE;
@@ -476,6 +478,13 @@ static struct notifier_block event_nb = {
 	.notifier_call = event_notify,
 };
 
+/**
+ * tppgate_netlink_init() - register the family and listen to gate events
+ *
+ * Called last at module load: from here on commands reach the gate.
+ *
+ * Return: 0, or an errno from genl_register_family().
+ */
 int __init tppgate_netlink_init(void)
 {
 	int ret;
@@ -493,6 +502,13 @@ err_unregister_family:
 	return ret;
 }
 
+/**
+ * tppgate_netlink_uninit() - unregister the family
+ *
+ * Called first at unload. genl_unregister_family() waits for the handlers
+ * still running, so none runs, and none queues an RCU callback, once this
+ * returns.
+ */
 void tppgate_netlink_uninit(void)
 {
 	tppgate_event_unregister(&event_nb);

@@ -23,12 +23,45 @@
 #include <linux/string.h>
 #include <net/netlink.h>
 
-#include "gate.h"
-#include "keys.h"
 #include "policy.h"
 
-static char *host_id = "";
-module_param(host_id, charp, 0444);
+/* Set while the module loads, read-only afterwards. */
+static u8 host_id[TPPGATE_SHA256_LEN];
+static bool has_host_id;
+
+static int host_id_set(const char *val, const struct kernel_param *kp)
+{
+	char buf[2 * TPPGATE_SHA256_LEN + 2], *hex;
+
+	if (strscpy(buf, val, sizeof(buf)) < 0)
+		goto err_format;
+	hex = strim(buf);
+	has_host_id = *hex;
+	if (!has_host_id)
+		return 0;
+	if (strlen(hex) != 2 * TPPGATE_SHA256_LEN ||
+	    hex2bin(host_id, hex, TPPGATE_SHA256_LEN))
+		goto err_format;
+	return 0;
+
+err_format:
+	has_host_id = false;
+	pr_err("host_id: expected 64 hex digits (the SHA-256 of /etc/machine-id)\n");
+	return -EINVAL;
+}
+
+static int host_id_get(char *buf, const struct kernel_param *kp)
+{
+	return has_host_id ? sysfs_emit(buf, "%*phN\n", TPPGATE_SHA256_LEN, host_id) :
+			     sysfs_emit(buf, "\n");
+}
+
+static const struct kernel_param_ops host_id_ops = {
+	.set = host_id_set,
+	.get = host_id_get,
+};
+
+module_param_cb(host_id, &host_id_ops, NULL, 0444);
 MODULE_PARM_DESC(host_id, "SHA-256 (hex) of /etc/machine-id, for policies bound to the machine id");
 
 static const struct nla_policy host_policy[TPPGATE_HOST_A_MAX + 1] = {
@@ -126,9 +159,9 @@ static int host_hash(u32 kind, u8 out[TPPGATE_SHA256_LEN])
 	size_t i;
 
 	if (kind == TPPGATE_HOST_MACHINE_ID) {
-		if (strlen(host_id) != 2 * TPPGATE_SHA256_LEN ||
-		    hex2bin(out, host_id, TPPGATE_SHA256_LEN))
+		if (!has_host_id)
 			return -ENODATA;
+		memcpy(out, host_id, TPPGATE_SHA256_LEN);
 		return 0;
 	}
 	s = dmi_get_system_info(DMI_PRODUCT_UUID);
@@ -303,12 +336,22 @@ tables:
 static int parse_classes(struct tppgate_policy *p, const struct nlattr *attr,
 			 struct netlink_ext_ack *extack)
 {
+	u32 i;
+
 	if (nla_len(attr) % sizeof(u16)) {
 		NL_SET_ERR_MSG_ATTR(extack, attr, "class list has a partial entry");
 		return -EINVAL;
 	}
 	p->n_classes = nla_len(attr) / sizeof(u16);
 	memcpy(p->classes, nla_data(attr), nla_len(attr));
+	/* Holding a bridge would cut off every device behind it. */
+	for (i = 0; i < p->n_classes; i++) {
+		if (p->classes[i] >> 8 == PCI_BASE_CLASS_BRIDGE) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "class list names a PCI bridge class (0x06xx), which is never gated");
+			return -EINVAL;
+		}
+	}
 	return 0;
 }
 
@@ -560,52 +603,4 @@ tppgate_policy_lookup(const struct tppgate_policy *p, const struct pci_dev *pdev
 			return e;
 	}
 	return NULL;
-}
-
-/**
- * tppgate_policy_load() - verify, parse and put in force a signed policy
- * @blob: the TPPGATE_A_POLICY attribute
- * @sig: the TPPGATE_A_SIGNATURE attribute
- * @extack: where to say why it was refused
- *
- * The signature is checked before a single byte of the blob is parsed.
- * How long each phase took is kept in the policy (POLICY_GET reports it).
- *
- * Context: process context; may sleep for long (device unbinds).
- * Return: 0, or the errnos of tppgate_keys_verify(), tppgate_policy_parse()
- * and tppgate_gate_set_policy(); -E2BIG if @blob or @sig is too large. On
- * error nothing changed.
- */
-int tppgate_policy_load(const struct nlattr *blob, const struct nlattr *sig,
-			struct netlink_ext_ack *extack)
-{
-	struct tppgate_policy *p;
-	u64 t0, t1;
-	int ret;
-
-	if (nla_len(blob) > TPPGATE_POLICY_MAX) {
-		NL_SET_ERR_MSG_ATTR(extack, blob, "policy larger than 60 KiB");
-		return -E2BIG;
-	}
-	if (nla_len(sig) > TPPGATE_SIGNATURE_MAX) {
-		NL_SET_ERR_MSG_ATTR(extack, sig, "signature larger than 8 KiB");
-		return -E2BIG;
-	}
-
-	t0 = ktime_get_ns();
-	ret = tppgate_keys_verify(nla_data(blob), nla_len(blob), nla_data(sig),
-				  nla_len(sig), extack);
-	if (ret)
-		return ret;
-	t1 = ktime_get_ns();
-	p = tppgate_policy_parse(blob, extack);
-	if (IS_ERR(p))
-		return PTR_ERR(p);
-	p->verify_ns = t1 - t0;
-	p->parse_ns = ktime_get_ns() - t1;
-
-	ret = tppgate_gate_set_policy(p, extack);
-	if (ret)
-		tppgate_policy_free(p);
-	return ret;
 }

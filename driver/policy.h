@@ -99,8 +99,6 @@ struct tppgate_policy {
 	u64 apply_ns;
 };
 
-int tppgate_policy_load(const struct nlattr *blob, const struct nlattr *sig,
-			struct netlink_ext_ack *extack);
 struct tppgate_policy *tppgate_policy_parse(const struct nlattr *blob,
 					    struct netlink_ext_ack *extack);
 void tppgate_policy_free(struct tppgate_policy *p);

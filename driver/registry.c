@@ -4,20 +4,24 @@
  * kept in PCI address order (the order admission uses).
  *
  * Everything here runs under one spinlock and never sleeps with it held,
- * because the bus notifier and the quarantine driver's probe read it under
- * device_lock() and the rescan lock, where the gate's mutex would invert
- * the lock order. Entries never leave this file: callers get copies.
+ * because the bus notifier and the quarantine driver's probe and remove
+ * read and write it under device_lock() and the rescan lock, where the
+ * gate's mutex would invert the lock order. Entries never leave this file:
+ * callers get copies.
+ *
+ * Two facts are kept apart from the state: whether the quarantine driver
+ * holds the device right now (set by its probe and remove), and whether an
+ * administrator decided the state by hand. A failed claim changes neither
+ * the state nor the administrator's intent, only the reason.
  */
 
-#include <linux/jiffies.h>
+#include <linux/ktime.h>
 #include <linux/list.h>
 #include <linux/netlink.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 
-#include "decide.h"
-#include "quarantine.h"
 #include "registry.h"
 
 struct entry {
@@ -27,8 +31,10 @@ struct entry {
 	enum tppgate_reason reason;
 	u64 tpp;
 	u64 seq;			/* admission order */
-	unsigned long over_cap_at;	/* jiffies, while over-cap */
-	u32 flags;			/* TPPGATE_DEVICE_F_* */
+	ktime_t over_cap_at;		/* CLOCK_BOOTTIME, while over-cap */
+	u32 flags;			/* TPPGATE_DEVICE_F_* facts */
+	bool manual;			/* state decided by an administrator */
+	bool held;			/* the quarantine driver is bound */
 };
 
 /* Protects entries, every entry's fields, closing and last_seq. */
@@ -74,12 +80,38 @@ static bool running(enum tppgate_state state)
 	return state == TPPGATE_STATE_ADMITTED || state == TPPGATE_STATE_OVER_CAP;
 }
 
+/* Must match what tppgate_decide() adds up. */
+static bool counted(const struct entry *e)
+{
+	if (e->reason == TPPGATE_REASON_EXEMPT ||
+	    e->reason == TPPGATE_REASON_FOLLOWS_PF)
+		return false;
+	return running(e->state) || e->state == TPPGATE_STATE_UNMANAGED_BOUND ||
+	       (e->state == TPPGATE_STATE_UNMANAGED &&
+		(e->flags & TPPGATE_DEVICE_F_BOOT_VGA));
+}
+
+/* Context: lock held. */
+static void set_state(struct entry *e, enum tppgate_state state,
+		      enum tppgate_reason reason)
+{
+	if (!running(e->state) && state == TPPGATE_STATE_ADMITTED)
+		e->seq = ++last_seq;
+	if (state == TPPGATE_STATE_OVER_CAP && e->state != TPPGATE_STATE_OVER_CAP)
+		e->over_cap_at = ktime_get_boottime();
+	e->state = state;
+	e->reason = reason;
+}
+
 /**
  * tppgate_registry_track() - start tracking an accelerator
  * @pdev: the device
  * @state: its first state
  * @reason: why
  * @flags: TPPGATE_DEVICE_F_* facts about it
+ *
+ * A device tracked as admitted (running already) takes the next admission
+ * number.
  *
  * Context: process context; allocates.
  * Return: 0; -EEXIST if already tracked; -ESHUTDOWN after
@@ -95,17 +127,18 @@ int tppgate_registry_track(struct pci_dev *pdev, enum tppgate_state state,
 	if (!e)
 		return -ENOMEM;
 	e->pdev = pci_dev_get(pdev);
-	e->state = state;
-	e->reason = reason;
+	e->state = TPPGATE_STATE_QUARANTINED;
 	e->flags = flags;
 
 	spin_lock(&lock);
-	if (closing)
+	if (closing) {
 		ret = -ESHUTDOWN;
-	else if (find(pdev))
+	} else if (find(pdev)) {
 		ret = -EEXIST;
-	else
+	} else {
+		set_state(e, state, reason);
 		insert_sorted(e);
+	}
 	spin_unlock(&lock);
 
 	if (ret) {
@@ -138,7 +171,8 @@ bool tppgate_registry_known(struct pci_dev *pdev)
  * @reason: why
  *
  * Entering the admitted state from outside the running states takes the
- * next admission number; entering over-cap starts its revoke clock.
+ * next admission number; entering over-cap starts its revoke clock, on
+ * CLOCK_BOOTTIME so that time asleep counts.
  */
 void tppgate_registry_set(struct pci_dev *pdev, enum tppgate_state state,
 			  enum tppgate_reason reason)
@@ -147,16 +181,71 @@ void tppgate_registry_set(struct pci_dev *pdev, enum tppgate_state state,
 
 	spin_lock(&lock);
 	e = find(pdev);
+	if (e)
+		set_state(e, state, reason);
+	spin_unlock(&lock);
+}
+
+/**
+ * tppgate_registry_set_manual() - record an administrator's decision
+ * @pdev: the device
+ * @state: TPPGATE_STATE_ADMITTED or TPPGATE_STATE_QUARANTINED
+ *
+ * The intent stays until the next manual command, whatever happens to the
+ * reason (a failed claim, say): decisions by the policy leave the device
+ * alone.
+ */
+void tppgate_registry_set_manual(struct pci_dev *pdev, enum tppgate_state state)
+{
+	struct entry *e;
+
+	spin_lock(&lock);
+	e = find(pdev);
 	if (e) {
-		if (!running(e->state) && state == TPPGATE_STATE_ADMITTED)
-			e->seq = ++last_seq;
-		if (state == TPPGATE_STATE_OVER_CAP &&
-		    e->state != TPPGATE_STATE_OVER_CAP)
-			e->over_cap_at = jiffies;
-		e->state = state;
-		e->reason = reason;
+		set_state(e, state, TPPGATE_REASON_MANUAL);
+		e->manual = true;
 	}
 	spin_unlock(&lock);
+}
+
+/**
+ * tppgate_registry_set_held() - note that the quarantine driver bound or let go
+ * @pdev: the device
+ * @held: bound (probe) or not (remove)
+ *
+ * Context: the quarantine driver's probe and remove, under device_lock().
+ * Return: true if @pdev is tracked.
+ */
+bool tppgate_registry_set_held(struct pci_dev *pdev, bool held)
+{
+	struct entry *e;
+
+	spin_lock(&lock);
+	e = find(pdev);
+	if (e)
+		e->held = held;
+	spin_unlock(&lock);
+	return e;
+}
+
+/**
+ * tppgate_registry_held() - does the quarantine driver hold @pdev?
+ * @pdev: the device
+ *
+ * Context: any. The answer may change as soon as it is returned unless the
+ * caller serializes binding (the gate's mutex does, for its own changes).
+ * Return: true if it does.
+ */
+bool tppgate_registry_held(struct pci_dev *pdev)
+{
+	struct entry *e;
+	bool held;
+
+	spin_lock(&lock);
+	e = find(pdev);
+	held = e && e->held;
+	spin_unlock(&lock);
+	return held;
 }
 
 /**
@@ -164,7 +253,11 @@ void tppgate_registry_set(struct pci_dev *pdev, enum tppgate_state state,
  * its reason
  * @d: the decision
  *
- * Return: the device's state before, or -ENOENT if it is no longer tracked.
+ * A decision about a device whose state was decided by hand meanwhile is
+ * dropped, as is one about a device that left: the caller applies nothing.
+ *
+ * Return: the device's state before, or -ENOENT if it is no longer tracked
+ * or an administrator decided about it since the snapshot.
  */
 int tppgate_registry_record(const struct tppgate_decision *d)
 {
@@ -173,6 +266,8 @@ int tppgate_registry_record(const struct tppgate_decision *d)
 
 	spin_lock(&lock);
 	e = find(d->pdev);
+	if (e && e->manual != d->manual)
+		e = NULL;
 	if (e) {
 		ret = e->state;
 		e->tpp = d->tpp;
@@ -225,8 +320,12 @@ static void fill_info(const struct entry *e, struct tppgate_dev_info *info)
 	info->reason = e->reason;
 	info->tpp = e->tpp;
 	info->flags = e->flags;
-	if (tppgate_quarantine_holds(e->pdev))
+	if (e->held)
 		info->flags |= TPPGATE_DEVICE_F_HELD;
+	if (e->manual)
+		info->flags |= TPPGATE_DEVICE_F_MANUAL;
+	if (counted(e))
+		info->flags |= TPPGATE_DEVICE_F_COUNTED;
 }
 
 /**
@@ -293,8 +392,8 @@ void tppgate_registry_counts(struct tppgate_counts *counts)
 	spin_lock(&lock);
 	list_for_each_entry(e, &entries, node) {
 		counts->n[e->state]++;
-		if (running(e->state) || e->state == TPPGATE_STATE_UNMANAGED_BOUND)
-			counts->admitted_tpp += e->tpp;
+		if (counted(e))
+			counts->counted_tpp += e->tpp;
 	}
 	spin_unlock(&lock);
 }
@@ -350,6 +449,7 @@ ssize_t tppgate_registry_snapshot(struct tppgate_decision **out, bool *more)
 		d[n].state = e->state;
 		d[n].reason = e->reason;
 		d[n].seq = e->seq;
+		d[n].manual = e->manual;
 		n++;
 	}
 	spin_unlock(&lock);
@@ -359,20 +459,23 @@ ssize_t tppgate_registry_snapshot(struct tppgate_decision **out, bool *more)
 
 static bool revocable(const struct entry *e)
 {
-	return e->state == TPPGATE_STATE_OVER_CAP &&
-	       e->reason != TPPGATE_REASON_MANUAL;
+	return e->state == TPPGATE_STATE_OVER_CAP && !e->manual;
+}
+
+static ktime_t due_at(const struct entry *e, u32 deadline)
+{
+	return ktime_add(e->over_cap_at, ktime_set(deadline, 0));
 }
 
 /**
  * tppgate_registry_next_revoke() - when is the next over-cap device due?
  * @deadline: seconds a device may stay over the cap
- * @due: set to the jiffies of the earliest deadline
+ * @due: set to the earliest deadline, CLOCK_BOOTTIME
  *
  * Return: true if any device is over the cap (and @due is set).
  */
-bool tppgate_registry_next_revoke(u32 deadline, unsigned long *due)
+bool tppgate_registry_next_revoke(u32 deadline, ktime_t *due)
 {
-	unsigned long d;
 	struct entry *e;
 	bool any = false;
 
@@ -380,9 +483,8 @@ bool tppgate_registry_next_revoke(u32 deadline, unsigned long *due)
 	list_for_each_entry(e, &entries, node) {
 		if (!revocable(e))
 			continue;
-		d = e->over_cap_at + (unsigned long)deadline * HZ;
-		if (!any || time_before(d, *due))
-			*due = d;
+		if (!any || ktime_before(due_at(e, deadline), *due))
+			*due = due_at(e, deadline);
 		any = true;
 	}
 	spin_unlock(&lock);
@@ -392,21 +494,21 @@ bool tppgate_registry_next_revoke(u32 deadline, unsigned long *due)
 /**
  * tppgate_registry_take_revocable() - the next device to revoke
  * @deadline: seconds a device may stay over the cap
+ * @now: CLOCK_BOOTTIME
  *
  * Picks the most recently admitted over-cap device whose deadline passed
  * and marks it quarantined, so the quarantine driver will take it.
  *
  * Return: the device, referenced, or NULL if none is due.
  */
-struct pci_dev *tppgate_registry_take_revocable(u32 deadline)
+struct pci_dev *tppgate_registry_take_revocable(u32 deadline, ktime_t now)
 {
 	struct entry *e, *pick = NULL;
 	struct pci_dev *pdev = NULL;
 
 	spin_lock(&lock);
 	list_for_each_entry(e, &entries, node) {
-		if (!revocable(e) ||
-		    time_before(jiffies, e->over_cap_at + (unsigned long)deadline * HZ))
+		if (!revocable(e) || ktime_before(now, due_at(e, deadline)))
 			continue;
 		if (!pick || e->seq > pick->seq)
 			pick = e;

@@ -121,6 +121,19 @@ static int works(const char *bdf)
 	return !strcmp(ident, EDU_IDENT);
 }
 
+/* A device admitted by deferred work binds its driver just after. */
+static int wait_works(const char *bdf)
+{
+	int i;
+
+	for (i = 0; i < WAIT_SECS * 10; i++) {
+		if (works(bdf))
+			return 1;
+		usleep(100000);
+	}
+	return 0;
+}
+
 static int held(const char *bdf)
 {
 	char drv[64];
@@ -338,14 +351,14 @@ TEST_F(policy, expiry_timer_revokes)
 	}
 }
 
-static void rescan(const char *bdf)
+static void remove_device(const char *bdf)
 {
 	char path[256];
 
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/remove", bdf);
 	write_file(path, "1");
-	write_file("/sys/bus/pci/rescan", "1");
 }
+
 
 TEST_F(policy, hot_added_device_is_admitted_if_it_fits)
 {
@@ -359,16 +372,27 @@ TEST_F(policy, hot_added_device_is_admitted_if_it_fits)
 	ASSERT_EQ(TPPGATE_STATE_ADMITTED, state_of(self, self->edu[1], NULL));
 	ASSERT_EQ(TPPGATE_STATE_QUARANTINED, state_of(self, self->edu[3], NULL));
 
-	/* edu[1] leaves, freeing 1000; it comes back and fits again. */
-	rescan(self->edu[1]);
+	/*
+	 * edu[1] leaves: its share goes at once to edu[3], the next that
+	 * fits, so when edu[1] comes back there is no room for it.
+	 */
+	remove_device(self->edu[1]);
+	EXPECT_TRUE(wait_state(self, self->edu[3], TPPGATE_STATE_ADMITTED));
+	EXPECT_TRUE(wait_works(self->edu[3]));
+	write_file("/sys/bus/pci/rescan", "1");
+	EXPECT_TRUE(wait_state(self, self->edu[1], TPPGATE_STATE_QUARANTINED));
+	EXPECT_EQ(TPPGATE_STATE_QUARANTINED, state_of(self, self->edu[1], &reason));
+	EXPECT_EQ(TPPGATE_REASON_OVER_CAP, reason);
+	EXPECT_TRUE(held(self->edu[1]));
+
+	/* And back: edu[3] leaves, edu[1] takes its share. */
+	remove_device(self->edu[3]);
 	EXPECT_TRUE(wait_state(self, self->edu[1], TPPGATE_STATE_ADMITTED));
-	EXPECT_TRUE(works(self->edu[1]));
-	/* edu[3] leaves and comes back: still no room. */
-	rescan(self->edu[3]);
+	EXPECT_TRUE(wait_works(self->edu[1]));
+	write_file("/sys/bus/pci/rescan", "1");
 	EXPECT_TRUE(wait_state(self, self->edu[3], TPPGATE_STATE_QUARANTINED));
 	EXPECT_EQ(TPPGATE_STATE_QUARANTINED, state_of(self, self->edu[3], &reason));
 	EXPECT_EQ(TPPGATE_REASON_OVER_CAP, reason);
-	EXPECT_TRUE(held(self->edu[3]));
 }
 
 TEST_F(policy, exempt_and_denied_and_tier3)

@@ -74,9 +74,11 @@
  *       TPPGATE_STATUS_A_N_UNMANAGED_BOUND: NLA_U32
  *       TPPGATE_STATUS_A_N_UNMANAGED:     NLA_U32
  *       TPPGATE_STATUS_A_N_OVER_CAP:      NLA_U32
- *       TPPGATE_STATUS_A_ADMITTED_TPP:    NLA_U64, TPP of the devices that
- *                                         run: admitted, over-cap and
- *                                         unmanaged-bound
+ *       TPPGATE_STATUS_A_ADMITTED_TPP:    NLA_U64, TPP counted against the
+ *                                         cap: admitted, over-cap and
+ *                                         unmanaged-bound devices, and the
+ *                                         ungated boot VGA device (flag
+ *                                         TPPGATE_DEVICE_F_COUNTED)
  *       TPPGATE_STATUS_A_NODE_CAP:        NLA_U64, the cap in force now
  *                                         (absent: no cap)
  *       TPPGATE_STATUS_A_POLICY_SERIAL:   NLA_U64 (absent: no policy)
@@ -289,6 +291,7 @@ enum tppgate_status_attr {
  * @TPPGATE_STATE_OVER_CAP: admitted, but the policy in force no longer
  *	allows it; quarantined when the revoke deadline passes (revoke mode
  *	deadline) or left running (revoke mode never).
+ * @__TPPGATE_STATE_MAX: one past the last state, for bounds
  */
 enum tppgate_state {
 	TPPGATE_STATE_QUARANTINED,
@@ -320,6 +323,7 @@ enum tppgate_state {
  * @TPPGATE_REASON_FOLLOWS_PF: an SR-IOV virtual function, which follows its
  *	physical function: admitted at 0 TPP while the PF is admitted (the PF
  *	counts the whole device), held otherwise.
+ * @__TPPGATE_REASON_MAX: one past the last reason, for bounds
  */
 enum tppgate_reason {
 	TPPGATE_REASON_NONE,
@@ -352,6 +356,7 @@ enum tppgate_reason {
  *	admitted, over-cap and unmanaged-bound devices, and for the ungated
  *	boot VGA device, whose TPP counts whether or not a driver holds it.
  * @TPPGATE_DEVICE_F_VF: an SR-IOV virtual function (reason follows-pf).
+ * @__TPPGATE_DEVICE_F_ALL: every flag defined so far
  */
 enum tppgate_device_flags {
 	TPPGATE_DEVICE_F_BOOT_VGA = 1U << 0,
@@ -374,6 +379,7 @@ enum tppgate_device_flags {
  * @TPPGATE_STATUS_F_MANUAL: manual=1: DEVICE_ADMIT and DEVICE_QUARANTINE
  *	are allowed (an explicit override of the policy, logged).
  * @TPPGATE_STATUS_F_POLICY_EXPIRED: the policy in force has expired.
+ * @__TPPGATE_STATUS_F_ALL: every flag defined so far
  */
 enum tppgate_status_flags {
 	TPPGATE_STATUS_F_GATE_BOOT_VGA = 1U << 0,
@@ -388,6 +394,7 @@ enum tppgate_status_flags {
  * enum tppgate_boot_mode - what happens at load to accelerators already bound
  * @TPPGATE_BOOT_KEEP: leave them with their driver (unmanaged-bound).
  * @TPPGATE_BOOT_QUARANTINE: unbind them and hold them.
+ * @__TPPGATE_BOOT_MAX: one past the last mode, for bounds
  */
 enum tppgate_boot_mode {
 	TPPGATE_BOOT_KEEP,
@@ -407,6 +414,8 @@ enum tppgate_boot_mode {
  * @TPPGATE_EVENT_DEVICE_OVER_CAP: an admitted device is now over the cap.
  * @TPPGATE_EVENT_POLICY_LOADED: a new policy is in force.
  * @TPPGATE_EVENT_POLICY_EXPIRED: the policy in force passed its not-after.
+ * @TPPGATE_EVENT_UNSPEC: never sent
+ * @__TPPGATE_EVENT_MAX: one past the last event, for bounds
  */
 enum tppgate_event {
 	TPPGATE_EVENT_UNSPEC,
@@ -482,6 +491,7 @@ enum tppgate_host_attr {
  * @TPPGATE_HOST_MACHINE_ID: SHA-256 of /etc/machine-id (32 hex digits, no
  *	newline); the module compares it with its host_id= parameter, which
  *	the administrator sets at load (modprobe.d).
+ * @__TPPGATE_HOST_KIND_MAX: one past the last kind, for bounds
  */
 enum tppgate_host_kind {
 	TPPGATE_HOST_DMI_UUID,
@@ -497,6 +507,7 @@ enum tppgate_host_kind {
  * @TPPGATE_ACTION_COUNT: admitted while its TPP fits under the cap.
  * @TPPGATE_ACTION_EXEMPT: admitted with 0 TPP (below the control
  *	thresholds), in every tier.
+ * @__TPPGATE_ACTION_MAX: one past the last action, for bounds
  */
 enum tppgate_action {
 	TPPGATE_ACTION_DENY,
@@ -512,6 +523,7 @@ enum tppgate_action {
  * @TPPGATE_REVOKE_NEVER: they keep running; nothing new is admitted.
  * @TPPGATE_REVOKE_DEADLINE: they are quarantined REVOKE_DEADLINE seconds
  *	after they went over the cap, in reverse admission order.
+ * @__TPPGATE_REVOKE_MAX: one past the last mode, for bounds
  */
 enum tppgate_revoke_mode {
 	TPPGATE_REVOKE_NEVER,
