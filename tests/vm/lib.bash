@@ -237,8 +237,14 @@ vm_build_initramfs()
 	modprobe -S "$kver" --show-depends nvme 2>/dev/null |
 		awk '$1 == "insmod" && !seen[$2]++ { print $2 }' |
 		while read -r f; do
-			cp "$f" "$root/tpp/modules/nvme/"
-			basename "$f" >>"$root/tpp/modules/nvme/order"
+			m=$(basename "${f%.*}")
+			case $f in
+			*.ko) cp "$f" "$root/tpp/modules/nvme/" ; m=$(basename "$f") ;;
+			*.ko.xz) xz -dc "$f" >"$root/tpp/modules/nvme/$m" ;;
+			*.ko.zst) zstd -qdc "$f" >"$root/tpp/modules/nvme/$m" ;;
+			*) continue ;;
+			esac
+			echo "$m" >>"$root/tpp/modules/nvme/order"
 		done
 
 	# openssl, for tests that sign policies in the VM.
