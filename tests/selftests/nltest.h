@@ -42,8 +42,10 @@ struct reply {
 		char bdf[TPPGATE_BDF_MAX + 1];
 		char driver[64];
 		unsigned int state, reason, flags, class;
+		unsigned long long tpp;
 	} dev[MAX_DEVS];
 	unsigned int n_quarantined, n_admitted;
+	unsigned int status_flags;
 	char version[32];
 };
 
@@ -113,6 +115,8 @@ static inline void parse_device(struct reply *r, struct nlattr *nest)
 		r->dev[i].flags = nla_get_u32(tb[TPPGATE_DEVICE_A_FLAGS]);
 	if (tb[TPPGATE_DEVICE_A_CLASS])
 		r->dev[i].class = nla_get_u32(tb[TPPGATE_DEVICE_A_CLASS]);
+	if (tb[TPPGATE_DEVICE_A_TPP])
+		r->dev[i].tpp = nla_get_u64(tb[TPPGATE_DEVICE_A_TPP]);
 	r->ndev++;
 }
 
@@ -158,6 +162,8 @@ static inline int on_valid(struct nl_msg *msg, void *arg)
 			r->n_quarantined = nla_get_u32(st[TPPGATE_STATUS_A_N_QUARANTINED]);
 		if (st[TPPGATE_STATUS_A_N_ADMITTED])
 			r->n_admitted = nla_get_u32(st[TPPGATE_STATUS_A_N_ADMITTED]);
+		if (st[TPPGATE_STATUS_A_FLAGS])
+			r->status_flags = nla_get_u32(st[TPPGATE_STATUS_A_FLAGS]);
 		if (st[TPPGATE_STATUS_A_VERSION])
 			snprintf(r->version, sizeof(r->version), "%s",
 				 nla_get_string(st[TPPGATE_STATUS_A_VERSION]));

@@ -243,6 +243,22 @@ vm_build_initramfs()
 		esac
 	done
 
+	# nvme and what it needs, in load order (the SR-IOV test loads them):
+	# the PF's driver is what enables its virtual functions.
+	mkdir -p "$root/tpp/modules/nvme"
+	modprobe -S "$kver" --show-depends nvme 2>/dev/null |
+		awk '$1 == "insmod" && !seen[$2]++ { print $2 }' |
+		while read -r f; do
+			m=$(basename "${f%.*}")
+			case $f in
+			*.ko) cp "$f" "$root/tpp/modules/nvme/" ; m=$(basename "$f") ;;
+			*.ko.xz) xz -dc "$f" >"$root/tpp/modules/nvme/$m" ;;
+			*.ko.zst) zstd -qdc "$f" >"$root/tpp/modules/nvme/$m" ;;
+			*) continue ;;
+			esac
+			echo "$m" >>"$root/tpp/modules/nvme/order"
+		done
+
 	# openssl, for tests that sign policies in the VM.
 	if command -v openssl >/dev/null; then
 		vm_install_bin "$root" "$(command -v openssl)" /usr/bin/openssl
@@ -296,7 +312,8 @@ vm_boot()
 	local -a qemu
 	local addr
 
-	qemu=(qemu-system-x86_64 -machine pc -m 512M -smp 1 -nographic -no-reboot)
+	# q35: PCI Express, whose extended config space SR-IOV needs.
+	qemu=(qemu-system-x86_64 -machine q35 -m 512M -smp 1 -nographic -no-reboot)
 	if [ "${TPPGATE_KVM:-0}" = 1 ]; then
 		qemu+=(-accel kvm -cpu host)
 	else
@@ -305,10 +322,15 @@ vm_boot()
 	qemu+=(-uuid "$VM_UUID")
 	qemu+=(-kernel "/boot/vmlinuz-$kver" -initrd "$VM_BUILD/$kver/initramfs.cpio.gz")
 	qemu+=(-append "console=ttyS0 panic_on_warn=1 panic=-1 oops=panic quiet loglevel=5 tppvm.mode=$mode${interactive:+ tppvm.interactive=1}${TPPGATE_VM_ONLY:+ tppvm.only=${TPPGATE_VM_ONLY// /,}}")
-	# 00:02.0 std VGA (the boot VGA device), 00:03.0 e1000, 00:10.0-00:13.0
-	# edu. The NIC's backend is isolated slirp: no traffic leaves QEMU.
-	qemu+=(-vga std -nic none -netdev user,id=net0,restrict=on)
+	# 00:02.0 std VGA (the boot VGA device), 00:03.0 e1000, 00:05.0 an
+	# NVMe controller with two SR-IOV virtual functions (00:05.1, 00:05.2
+	# once enabled), 00:10.0-00:13.0 edu. The NIC's backend is isolated
+	# slirp: no traffic leaves QEMU.
+	qemu+=(-vga none -device VGA,addr=02.0)
+	qemu+=(-nic none -netdev user,id=net0,restrict=on)
 	qemu+=(-device e1000,netdev=net0,addr=03.0)
+	qemu+=(-device nvme-subsys,id=nvmesubsys)
+	qemu+=(-device nvme,serial=tppgate0,subsys=nvmesubsys,addr=05.0,sriov_max_vfs=2,sriov_vq_flexible=4,sriov_vi_flexible=2)
 	for addr in $VM_EDU_ADDRS; do
 		qemu+=(-device "edu,addr=$addr.0")
 	done
