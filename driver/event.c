@@ -26,6 +26,9 @@ static const char * const event_names[] = {
 	[TPPGATE_EVENT_DEVICE_OVER_CAP] = "over-cap",
 	[TPPGATE_EVENT_POLICY_LOADED] = "policy-loaded",
 	[TPPGATE_EVENT_POLICY_EXPIRED] = "policy-expired",
+	[TPPGATE_EVENT_GRANT_CHANGED] = "grant-changed",
+	[TPPGATE_EVENT_LEASE_LAPSED] = "lease-lapsed",
+	[TPPGATE_EVENT_OFFLINE_CAP] = "offline-cap",
 };
 
 static const char * const state_names[] = {
@@ -50,6 +53,7 @@ static const char * const reason_names[] = {
 	[TPPGATE_REASON_OVER_CAP] = "over-cap",
 	[TPPGATE_REASON_EXPIRED] = "expired",
 	[TPPGATE_REASON_FOLLOWS_PF] = "follows-pf",
+	[TPPGATE_REASON_NO_GRANT] = "no-grant",
 };
 
 static_assert(ARRAY_SIZE(event_names) == __TPPGATE_EVENT_MAX);
