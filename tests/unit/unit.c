@@ -44,5 +44,6 @@ int main(void)
 	test_policy_json();
 	test_sign();
 	test_tppctl_policy();
+	test_daemon();
 	return tap_done();
 }

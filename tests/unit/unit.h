@@ -14,6 +14,7 @@ void test_policy(void);
 void test_policy_json(void);
 void test_sign(void);
 void test_tppctl_policy(void);
+void test_daemon(void);
 
 int unit_run_in(const char *dir, char *const argv[]);
 
