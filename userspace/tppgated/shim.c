@@ -329,13 +329,14 @@ static int save(struct kernel *k)
 			"state", tppgate_state_name(k->dev[i].state),
 			"reason", tppgate_reason_name(k->dev[i].reason),
 			"tpp", (json_int_t)k->dev[i].tpp));
-	j = json_pack("{s:o, s:s, s:o, s:o, s:I, s:I, s:I, s:o}",
+	j = json_pack("{s:o, s:s, s:o, s:o, s:I, s:I, s:I, s:I, s:o}",
 		      "policy_serial", k->blob ? json_integer((json_int_t)k->pol.serial) : json_null(),
 		      "policy", hexblob,
 		      "grant", k->has_grant ? json_integer((json_int_t)k->grant) : json_null(),
 		      "grant_serial", k->has_grant ? json_integer((json_int_t)k->grant_serial) : json_null(),
 		      "lease", (json_int_t)k->lease,
 		      "granted_at", (json_int_t)k->granted_at,
+		      "lease_end_boottime_ms", (json_int_t)k->lease_end_ms,
 		      "grants", (json_int_t)k->n_grants,
 		      "devices", devs);
 	free(hexblob);
@@ -380,7 +381,19 @@ static void restore(struct kernel *k)
 {
 	json_t *j = json_load_file(k->cfg.shim_state, 0, NULL);
 	json_t *hexblob = json_object_get(j, "policy");
+	json_t *grant = json_object_get(j, "grant");
 	char msg[128];
+
+	/* CLOCK_BOOTTIME is the machine's: a lease stored in it stays true. */
+	if (json_is_integer(grant)) {
+		k->has_grant = true;
+		k->grant = (uint64_t)json_integer_value(grant);
+		k->grant_serial = (uint64_t)json_integer_value(json_object_get(j, "grant_serial"));
+		k->lease = (uint32_t)json_integer_value(json_object_get(j, "lease"));
+		k->lease_end_ms = (uint64_t)json_integer_value(json_object_get(j, "lease_end_boottime_ms"));
+		k->granted_at = (uint64_t)json_integer_value(json_object_get(j, "granted_at"));
+	}
+	k->n_grants = (uint64_t)json_integer_value(json_object_get(j, "grants"));
 
 	if (json_is_string(hexblob) && json_string_length(hexblob) &&
 	    !unhex(json_string_value(hexblob), &k->blob, &k->blen) &&
