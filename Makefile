@@ -96,8 +96,8 @@ install: userspace
 	@# Kbuild skips depmod without a System.map, which Debian's headers lack.
 	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) \
 		$$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$$/\1/p' $(KDIR)/include/generated/utsrelease.h)
-	install -D -m 0755 $(BUILD)/userspace/tppctl $(DESTDIR)$(PREFIX)/sbin/tppctl
-	install -D -m 0644 userspace/man/tppctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/tppctl.8
+	$(MAKE) -C userspace install O=$(BUILD)/userspace PREFIX=$(PREFIX) \
+		DESTDIR=$(DESTDIR)
 	install -D -m 0644 uapi/linux/tppgate.h $(DESTDIR)$(PREFIX)/include/linux/tppgate.h
 
 clean:
