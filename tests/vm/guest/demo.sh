@@ -49,7 +49,7 @@ show tppctl policy get
 # what the local ledger holds, bounded by the cluster cap of 3000.
 if command -v tppgated >/dev/null; then
 	compile_sign edu-demo-daemon
-	mkdir -p /etc/tppgate
+	mkdir -p /etc/tppgate /run /var/lib
 	cp /tmp/edu-demo-daemon.tpp /etc/tppgate/policy.tpp
 	printf '[daemon]\nload_module = no\n' >/etc/tppgate/tppgated.conf
 	chmod 600 /etc/tppgate/tppgated.conf
