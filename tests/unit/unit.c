@@ -45,5 +45,6 @@ int main(void)
 	test_sign();
 	test_tppctl_policy();
 	test_daemon();
+	test_grant();
 	return tap_done();
 }

@@ -15,6 +15,7 @@ void test_policy_json(void);
 void test_sign(void);
 void test_tppctl_policy(void);
 void test_daemon(void);
+void test_grant(void);
 
 int unit_run_in(const char *dir, char *const argv[]);
 
