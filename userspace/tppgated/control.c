@@ -20,6 +20,26 @@
 
 #include "daemon.h"
 
+int control_probe(struct daemon *d, char *err, size_t errlen)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd, ret = 0;
+
+	if (strlen(d->cfg.socket) >= sizeof(sa.sun_path))
+		return 0;	/* control_open() says so */
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", d->cfg.socket);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	/* A live socket is another daemon's: two would grant twice. */
+	if (!connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		snprintf(err, errlen, "another tppgated serves %s", d->cfg.socket);
+		ret = -EADDRINUSE;
+	}
+	close(fd);
+	return ret;
+}
+
 int control_open(struct daemon *d, char *err, size_t errlen)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -45,7 +65,7 @@ int control_open(struct daemon *d, char *err, size_t errlen)
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	/* A stale socket from a previous run; the unit's RuntimeDirectory is ours. */
+	/* A stale socket from a previous run: control_probe() found it dead. */
 	unlink(sa.sun_path);
 	old = umask(0177);
 	ret = bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ? -errno : 0;

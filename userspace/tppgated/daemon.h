@@ -71,6 +71,8 @@ json_t *daemon_status_json(struct daemon *d);
 void daemon_schedule(struct daemon *d, uint64_t at_ms);
 
 /* control.c */
+/* -EADDRINUSE when another daemon answers on the socket: checked first. */
+int control_probe(struct daemon *d, char *err, size_t errlen);
 int control_open(struct daemon *d, char *err, size_t errlen);
 void control_close(struct daemon *d);
 void control_accept(struct daemon *d);

@@ -91,6 +91,11 @@ static int setup(struct daemon *d)
 	sigset_t set;
 	int ret;
 
+	ret = control_probe(d, err, sizeof(err));
+	if (ret) {
+		log_err("%s", err);
+		return ret;
+	}
 	/* Before anything else: signals only ever arrive through the signalfd. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
