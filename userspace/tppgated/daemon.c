@@ -38,14 +38,20 @@ static void set_error(struct daemon *d, const char *fmt, ...)
 
 static void set_error(struct daemon *d, const char *fmt, ...)
 {
+	char msg[TPPGATED_ERR_LEN];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(d->last_error, sizeof(d->last_error), fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/* The same failure every retry is one error, then debug lines. */
+	if (strcmp(msg, d->last_error))
+		log_err("%s", msg);
+	else
+		log_debug("again: %s", msg);
+	memcpy(d->last_error, msg, sizeof(msg));
 	d->last_error_at = (uint64_t)time(NULL);
 	d->failures++;
-	log_err("%s", d->last_error);
 }
 
 static const char *kmsg(struct daemon *d)
