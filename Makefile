@@ -7,6 +7,7 @@
 #                     and the module booted in QEMU on each Debian kernel
 #   make demo         boot the QEMU demo (4 edu accelerators, one admitted)
 #   make bench-policy time policy loads in the VM, by phase (by hand only)
+#   make bench-daemon tppgated's reload latency, RSS, idle wake-ups (by hand)
 #   make install      install the module (for KDIR) and the tools
 #   make style        checkpatch --strict and sparse on driver/
 
@@ -67,7 +68,12 @@ demo: deps userspace keys
 
 # Benchmarks, run by hand (never by make check): ratios, not thresholds.
 bench-policy: deps userspace keys
-	tests/vm/bench
+	TPPGATE_VM_ONLY=policy_bench tests/vm/bench
+
+# tppgated in the VM: policy file to policy in force against a bare
+# tppctl policy load, RSS, idle wake-ups. Needs the module's GRANT_SET.
+bench-daemon: deps userspace keys
+	TPPGATE_VM_ONLY=daemon_bench tests/vm/bench
 
 style:
 	tests/static/run
@@ -80,12 +86,13 @@ install: userspace
 	@# Kbuild skips depmod without a System.map, which Debian's headers lack.
 	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) \
 		$$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$$/\1/p' $(KDIR)/include/generated/utsrelease.h)
-	install -D -m 0755 $(BUILD)/userspace/tppctl $(DESTDIR)$(PREFIX)/sbin/tppctl
-	install -D -m 0644 userspace/man/tppctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/tppctl.8
+	$(MAKE) -C userspace install O=$(BUILD)/userspace PREFIX=$(PREFIX) \
+		DESTDIR=$(DESTDIR)
 	install -D -m 0644 uapi/linux/tppgate.h $(DESTDIR)$(PREFIX)/include/linux/tppgate.h
 
 clean:
 	rm -rf $(BUILD)
 	-$(MAKE) -C driver KDIR=$(KDIR) clean 2>/dev/null
 
-.PHONY: all keys module userspace deps check demo bench-policy style install clean
+.PHONY: all keys module userspace deps check demo bench-policy bench-daemon style \
+	install clean

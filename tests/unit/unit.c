@@ -87,5 +87,7 @@ int main(void)
 	test_sign();
 	test_tppctl_policy();
 	test_parity();
+	test_daemon();
+	test_grant();
 	return tap_done();
 }

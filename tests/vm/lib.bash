@@ -269,6 +269,9 @@ vm_build_initramfs()
 	if [ -x "$VM_TOP/build/userspace/tppctl" ]; then
 		vm_install_bin "$root" "$VM_TOP/build/userspace/tppctl" /usr/bin/tppctl
 	fi
+	if [ -x "$VM_TOP/build/userspace/tppgated" ]; then
+		vm_install_bin "$root" "$VM_TOP/build/userspace/tppgated" /usr/bin/tppgated
+	fi
 	for f in "$VM_TOP"/build/selftests/*; do
 		if [ -f "$f" ] && [ -x "$f" ]; then
 			vm_install_bin "$root" "$f" "/tpp/selftests/${f##*/}"

@@ -68,6 +68,12 @@ struct tppgate_device_info {
  * @admitted_tpp: TPP of admitted and over-cap devices (0 if not reported).
  * @has_node_cap: a cap is in force; @node_cap is it.
  * @has_policy: a policy is in force; @policy_serial is its serial.
+ * @has_grant: the daemon granted TPP; @grant is it, @grant_serial the
+ *	policy serial it was computed for, @lease_left_ms what is left of
+ *	its lease (0 once it lapsed).
+ * @has_offline: the lease lapsed @offline_secs seconds ago.
+ * @has_effective_cap: admission uses @effective_cap now (the node cap, or
+ *	with a grant required min(node cap, grant), or the offline cap).
  */
 struct tppgate_status_info {
 	char version[TPPGATE_VERSION_LEN];
@@ -83,6 +89,14 @@ struct tppgate_status_info {
 	uint64_t node_cap;
 	bool has_policy;
 	uint64_t policy_serial;
+	bool has_grant;
+	uint64_t grant;
+	uint64_t grant_serial;
+	uint64_t lease_left_ms;
+	bool has_offline;
+	uint64_t offline_secs;
+	bool has_effective_cap;
+	uint64_t effective_cap;
 };
 
 /**
@@ -90,6 +104,7 @@ struct tppgate_status_info {
  * @event: enum tppgate_event, never TPPGATE_EVENT_UNSPEC.
  * @has_device: a device event; @device is the device after the change.
  * @has_policy_serial: a policy event that named the policy's serial.
+ * @has_status: a grant event; @status is the module's state after it.
  */
 struct tppgate_event_info {
 	enum tppgate_event event;
@@ -97,6 +112,8 @@ struct tppgate_event_info {
 	struct tppgate_device_info device;
 	bool has_policy_serial;
 	uint64_t policy_serial;
+	bool has_status;
+	struct tppgate_status_info status;
 };
 
 /**
@@ -224,6 +241,18 @@ int tppgate_device_quarantine(struct tppgate_handle *h, const char *bdf,
 			      struct tppgate_device_info *out);
 int tppgate_status_get(struct tppgate_handle *h,
 		       struct tppgate_status_info *out);
+/*
+ * tppgate_grant_set() - grant this host @tpp for @lease seconds, computed
+ * for the policy of serial @serial (TPPGATE_CMD_GRANT_SET)
+ * @out: the module's state afterwards; may be NULL
+ *
+ * Return: 0; -ERANGE for a lease outside 1..TPPGATE_GRANT_LEASE_MAX
+ * (nothing is sent); or the kernel's refusal: -ESTALE when @serial is not
+ * the policy in force (read it again and recompute), -ENOENT no policy,
+ * -EPERM, -EINVAL, -ESHUTDOWN.
+ */
+int tppgate_grant_set(struct tppgate_handle *h, uint64_t tpp, uint32_t lease,
+		      uint64_t serial, struct tppgate_status_info *out);
 
 /*
  * Events come on a second socket of the handle, so that they never mix with

@@ -138,7 +138,8 @@ json_t *tppctl_device_json(const struct tppgate_device_info *d)
 static const char *const status_keys[] = {
 	"version", "boot_mode", "flags", "quarantined", "admitted",
 	"unmanaged_bound", "unmanaged", "over_cap", "admitted_tpp",
-	"node_cap", "policy_serial",
+	"node_cap", "policy_serial", "grant", "grant_serial", "lease_left_ms",
+	"offline_secs", "effective_cap",
 };
 
 json_t *tppctl_status_json(const struct tppgate_status_info *s)
@@ -159,22 +160,30 @@ json_t *tppctl_status_json(const struct tppgate_status_info *s)
 	v[8] = u64_or_null(true, s->admitted_tpp);
 	v[9] = u64_or_null(s->has_node_cap, s->node_cap);
 	v[10] = u64_or_null(s->has_policy, s->policy_serial);
+	v[11] = u64_or_null(s->has_grant, s->grant);
+	v[12] = u64_or_null(s->has_grant, s->grant_serial);
+	v[13] = u64_or_null(s->has_grant, s->lease_left_ms);
+	v[14] = u64_or_null(s->has_offline, s->offline_secs);
+	v[15] = u64_or_null(s->has_effective_cap, s->effective_cap);
 	return object_of(status_keys, v, ARRAY_SIZE(v));
 }
 
 /* Every event has every key, null where it does not apply. */
-static const char *const event_keys[] = { "event", "device", "policy_serial" };
+static const char *const event_keys[] = {
+	"event", "device", "policy_serial", "status",
+};
 
 json_t *tppctl_event_json(const struct tppgate_event_info *e)
 {
 	const char *name = tppgate_event_name(e->event);
-	json_t *v[3];
+	json_t *v[4];
 
 	if (!name)
 		return NULL;
 	v[0] = json_string(name);
 	v[1] = e->has_device ? tppctl_device_json(&e->device) : json_null();
 	v[2] = u64_or_null(e->has_policy_serial, e->policy_serial);
+	v[3] = e->has_status ? tppctl_status_json(&e->status) : json_null();
 	return object_of(event_keys, v, ARRAY_SIZE(v));
 }
 
@@ -301,6 +310,30 @@ static void u64_text(char *buf, size_t len, bool present, uint64_t v)
 		snprintf(buf, len, "-");
 }
 
+/* The grant lines of `tppctl status`: what the daemon granted, and for how long. */
+static void grant_text(FILE *f, const struct tppgate_status_info *s)
+{
+	char grant[64] = "-", left[40] = "-", offline[40] = "-", eff[24];
+
+	if (s->has_grant) {
+		snprintf(grant, sizeof(grant), "%" PRIu64 " (policy serial %"
+			 PRIu64 ")", s->grant, s->grant_serial);
+		if (s->lease_left_ms)
+			snprintf(left, sizeof(left), "%" PRIu64 ".%03" PRIu64 " s",
+				 s->lease_left_ms / 1000, s->lease_left_ms % 1000);
+		else
+			snprintf(left, sizeof(left), "lapsed");
+	}
+	if (s->has_offline)
+		snprintf(offline, sizeof(offline), "%" PRIu64 " s ago",
+			 s->offline_secs);
+	u64_text(eff, sizeof(eff), s->has_effective_cap, s->effective_cap);
+	fprintf(f, "grant:            %s\n", grant);
+	fprintf(f, "lease left:       %s\n", left);
+	fprintf(f, "offline since:    %s\n", offline);
+	fprintf(f, "effective cap:    %s\n", eff);
+}
+
 void tppctl_status_text(FILE *f, const struct tppgate_status_info *s)
 {
 	char flags[128], cap[64], serial[40];
@@ -323,6 +356,7 @@ void tppctl_status_text(FILE *f, const struct tppgate_status_info *s)
 	fprintf(f, "flags:            %s\n", flags);
 	fprintf(f, "policy serial:    %s\n", serial);
 	fprintf(f, "node cap:         %s\n", cap);
+	grant_text(f, s);
 	fprintf(f, "admitted TPP:     %" PRIu64 "\n", s->admitted_tpp);
 	fprintf(f, "quarantined:      %" PRIu32 "\n", s->n_quarantined);
 	fprintf(f, "admitted:         %" PRIu32 "\n", s->n_admitted);
@@ -337,6 +371,17 @@ void tppctl_event_text(FILE *f, const struct tppgate_event_info *e)
 	const char *name = or_unknown(tppgate_event_name(e->event));
 	char flags[128], serial[24];
 
+	if (e->has_status) {
+		const struct tppgate_status_info *s = &e->status;
+
+		u64_text(serial, sizeof(serial), s->has_grant, s->grant);
+		u64_text(flags, sizeof(flags), s->has_effective_cap,
+			 s->effective_cap);
+		fprintf(f, "%s grant=%s lease_left_ms=%" PRIu64
+			" effective_cap=%s\n", name, serial,
+			s->has_grant ? s->lease_left_ms : 0, flags);
+		return;
+	}
 	if (!e->has_device) {
 		u64_text(serial, sizeof(serial), e->has_policy_serial,
 			 e->policy_serial);

@@ -26,6 +26,7 @@ static const struct tppctl_cmd commands[] = {
 	{ "monitor", monitor_main, "Print device events until interrupted" },
 	{ "policy", policy_main, "Compile, sign, verify, show and load policies" },
 	{ "keygen", keygen_main, "Make a policy signing key and certificate" },
+	{ "daemon", daemon_main, "Ask tppgated what it is doing (daemon status)" },
 	{ "help", help_main, "Show this help" },
 	{ NULL, NULL, NULL }
 };

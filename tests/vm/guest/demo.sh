@@ -47,4 +47,26 @@ show tppctl devices
 show idents
 show tppctl status
 show tppctl policy get
+
+# The daemon: it loads the policy file (grant_required) and grants the host
+# what the local ledger holds, bounded by the cluster cap of 3000.
+if command -v tppgated >/dev/null; then
+	compile_sign edu-demo-daemon
+	mkdir -p /etc/tppgate /run /var/lib
+	cp /tmp/edu-demo-daemon.tpp /etc/tppgate/policy.tpp
+	printf '[daemon]\nload_module = no\n' >/etc/tppgate/tppgated.conf
+	chmod 600 /etc/tppgate/tppgated.conf
+	echo
+	echo "# tppgated -f &"
+	tppgated -f 2>/tmp/tppgated.log &
+	i=0
+	while [ ! -S /run/tppgate/tppgated.sock ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	show tppctl daemon status
+	show tppctl status
+	show tppctl devices
+	show cat /tmp/tppgated.log
+fi
 echo
