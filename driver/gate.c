@@ -620,7 +620,6 @@ out:
  * rescan lock.
  */
 void tppgate_gate_lock(void)
-	__acquires(&gate_mutex)
 {
 	mutex_lock(&gate_mutex);
 }
@@ -629,7 +628,6 @@ void tppgate_gate_lock(void)
  * tppgate_gate_unlock() - end what tppgate_gate_lock() began
  */
 void tppgate_gate_unlock(void)
-	__releases(&gate_mutex)
 {
 	mutex_unlock(&gate_mutex);
 }
