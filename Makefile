@@ -7,13 +7,13 @@
 #                     and the module booted in QEMU on each Debian kernel
 #   make demo         boot the QEMU demo (4 edu accelerators, one admitted)
 #   make bench-policy time policy loads in the VM, by phase (by hand only)
+#   make bench-daemon tppgated's reload latency, RSS, idle wake-ups (by hand)
 #   make install      install the module (for KDIR) and the tools
 #   make style        checkpatch --strict and sparse on driver/
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 PREFIX ?= /usr/local
 BUILD := $(CURDIR)/build
-RESULTS := $(BUILD)/results
 
 # Who may sign policies: PEM certificate(s) embedded in the module. By
 # default a development key pair, generated here once and never committed.
@@ -58,32 +58,22 @@ deps:
 	@if [ "$$(id -u)" = 0 ]; then scripts/install-deps; \
 	else echo "make deps: not root, assuming dependencies are installed" >&2; fi
 
-# Every stage counts: a stage that fails before writing its own TAP (a
-# build error, a crashed runner) is a "not ok" line in the summary too.
+# Every test, into build/results (emptied first); the summary ends with the
+# one line "N passed, M failed". See tests/check.
 check: deps
-	@rm -rf $(RESULTS); mkdir -p $(RESULTS)
-	@status=0; n=0; \
-	stage() { \
-		name=$$1; shift; n=$$((n + 1)); \
-		if "$$@"; then echo "ok $$n - make check: $$name" >> $(RESULTS)/stages.tap; \
-		else echo "not ok $$n - make check: $$name" >> $(RESULTS)/stages.tap; status=1; fi; \
-	}; \
-	stage "userspace builds" $(MAKE) -s userspace; \
-	stage "host unit tests" $(MAKE) -s -C userspace check O=$(BUILD)/userspace; \
-	stage "fuzzers" $(MAKE) -s -C userspace fuzz O=$(BUILD)/userspace; \
-	cp $(BUILD)/userspace/results/*.tap $(RESULTS)/ 2>/dev/null; \
-	stage "development key" $(MAKE) -s keys; \
-	stage "static checks" tests/static/run; \
-	stage "QEMU suites" tests/vm/run; \
-	tests/summarize $(RESULTS) || status=1; \
-	exit $$status
+	@tests/check
 
 demo: deps userspace keys
 	tests/vm/demo
 
 # Benchmarks, run by hand (never by make check): ratios, not thresholds.
 bench-policy: deps userspace keys
-	tests/vm/bench
+	TPPGATE_VM_ONLY=policy_bench tests/vm/bench
+
+# tppgated in the VM: policy file to policy in force against a bare
+# tppctl policy load, RSS, idle wake-ups. Needs the module's GRANT_SET.
+bench-daemon: deps userspace keys
+	TPPGATE_VM_ONLY=daemon_bench tests/vm/bench
 
 style:
 	tests/static/run
@@ -96,12 +86,13 @@ install: userspace
 	@# Kbuild skips depmod without a System.map, which Debian's headers lack.
 	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) \
 		$$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$$/\1/p' $(KDIR)/include/generated/utsrelease.h)
-	install -D -m 0755 $(BUILD)/userspace/tppctl $(DESTDIR)$(PREFIX)/sbin/tppctl
-	install -D -m 0644 userspace/man/tppctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/tppctl.8
+	$(MAKE) -C userspace install O=$(BUILD)/userspace PREFIX=$(PREFIX) \
+		DESTDIR=$(DESTDIR)
 	install -D -m 0644 uapi/linux/tppgate.h $(DESTDIR)$(PREFIX)/include/linux/tppgate.h
 
 clean:
 	rm -rf $(BUILD)
 	-$(MAKE) -C driver KDIR=$(KDIR) clean 2>/dev/null
 
-.PHONY: all keys module userspace deps check demo bench-policy style install clean
+.PHONY: all keys module userspace deps check demo bench-policy bench-daemon style \
+	install clean

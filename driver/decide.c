@@ -185,7 +185,9 @@ void tppgate_decide(const struct tppgate_policy *p,
 		    is_vf(&d[i]))
 			continue;
 		v = judge(p, limit, d[i].pdev);
-		if (v.allowed && (!v.counted || fits(limit, used, v.tpp))) {
+		if (v.allowed && limit->frozen) {
+			d[i].reason = TPPGATE_REASON_NO_GRANT;
+		} else if (v.allowed && (!v.counted || fits(limit, used, v.tpp))) {
 			used += v.counted ? v.tpp : 0;
 			d[i].state = TPPGATE_STATE_ADMITTED;
 			d[i].reason = v.reason;

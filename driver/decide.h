@@ -12,11 +12,14 @@ struct tppgate_policy;
  * struct tppgate_limit - the cap admission works under
  * @capped: @cap applies; without it every allowed device fits
  * @cap: TPP that may run on this host
+ * @frozen: nothing new is admitted (the grant lapsed); running devices are
+ *	still judged against @cap
  * @expired: the policy in force has passed its not-after
  */
 struct tppgate_limit {
 	bool capped;
 	u64 cap;
+	bool frozen;
 	bool expired;
 };
 

@@ -26,6 +26,9 @@ static const char * const event_names[] = {
 	[TPPGATE_EVENT_DEVICE_OVER_CAP] = "over-cap",
 	[TPPGATE_EVENT_POLICY_LOADED] = "policy-loaded",
 	[TPPGATE_EVENT_POLICY_EXPIRED] = "policy-expired",
+	[TPPGATE_EVENT_GRANT_CHANGED] = "grant-changed",
+	[TPPGATE_EVENT_LEASE_LAPSED] = "lease-lapsed",
+	[TPPGATE_EVENT_OFFLINE_CAP] = "offline-cap",
 };
 
 static const char * const state_names[] = {
@@ -50,6 +53,7 @@ static const char * const reason_names[] = {
 	[TPPGATE_REASON_OVER_CAP] = "over-cap",
 	[TPPGATE_REASON_EXPIRED] = "expired",
 	[TPPGATE_REASON_FOLLOWS_PF] = "follows-pf",
+	[TPPGATE_REASON_NO_GRANT] = "no-grant",
 };
 
 static_assert(ARRAY_SIZE(event_names) == __TPPGATE_EVENT_MAX);
@@ -137,12 +141,13 @@ void tppgate_event_device(enum tppgate_event event, struct pci_dev *pdev,
 }
 
 /**
- * tppgate_event_policy() - announce a change of the policy in force
- * @event: TPPGATE_EVENT_POLICY_LOADED or TPPGATE_EVENT_POLICY_EXPIRED
+ * tppgate_event_host() - announce a change that is about the host, not a device
+ * @event: a policy event (loaded, expired) or a grant event (changed, lease
+ *	lapsed, offline cap)
  *
  * Context: process context; may sleep.
  */
-void tppgate_event_policy(enum tppgate_event event)
+void tppgate_event_host(enum tppgate_event event)
 {
 	struct tppgate_event_info info = { .event = event };
 

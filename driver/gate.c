@@ -7,13 +7,13 @@
  * driver, so no other driver matches, and the quarantine driver binds.
  * Admitting undoes both and lets the driver core probe again.
  *
- * Locking. The bus notifier and the quarantine driver's probe and remove run
- * under device_lock() and, during rescan and removal, under the PCI rescan
- * lock; the transitions call device_release_driver() and device_attach(),
- * which take device_lock(). So the transitions are serialized by
- * gate_mutex, which those callbacks never take: they use only the
- * registry's spinlock, and leave anything that needs the mutex to the
- * gate's workqueue.
+ * Locking. The quarantine driver's probe and remove, and the bus notifier's
+ * BOUND_DRIVER, run under device_lock(); the notifier's ADD and DEL run
+ * under the PCI rescan lock on the rescan, hot-add and removal paths. The
+ * transitions call device_release_driver() and device_attach(), which take
+ * device_lock(). So the transitions are serialized by gate_mutex, which
+ * those callbacks never take: they use only the registry's spinlock, and
+ * leave anything that needs the mutex to the gate's workqueue.
  *
  * Work. Deferred transitions run on an ordered workqueue of the gate's own,
  * because a GPU driver's probe or remove can take long and must not hold up
@@ -38,6 +38,7 @@
 #include "decide.h"
 #include "event.h"
 #include "gate.h"
+#include "grant.h"
 #include "params.h"
 #include "policy.h"
 #include "registry.h"
@@ -66,6 +67,8 @@ static ktime_t gate_boot_expiry;
 /* The sweep at module load is done: boot= no longer applies. */
 static bool gate_loaded;
 static unsigned int eval_backoff_ms;
+/* The grant's phase last announced, enum tppgate_grant_phase. */
+static enum tppgate_grant_phase grant_phase;
 /* Bit 0: the next evaluation sweeps the bus first. */
 static unsigned long sweep_wanted;
 
@@ -76,16 +79,20 @@ static void eval_fn(struct work_struct *work);
 static void reclaim_fn(struct work_struct *work);
 static void expiry_fn(struct work_struct *work);
 static void revoke_fn(struct work_struct *work);
+static void grant_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(eval_work, eval_fn);
-static DECLARE_WORK(reclaim_work, reclaim_fn);
+static DECLARE_DELAYED_WORK(reclaim_work, reclaim_fn);
 static DECLARE_WORK(expiry_work, expiry_fn);
 static DECLARE_WORK(revoke_work, revoke_fn);
+static DECLARE_WORK(grant_work, grant_fn);
 
 /* Not-after on the wall clock, and its elapsed-time bound. */
 static struct tppgate_alarm expiry_real;
 static struct tppgate_alarm expiry_boot;
 /* The earliest revoke deadline of an over-cap device. */
 static struct tppgate_alarm revoke_alarm;
+/* The end of the grant's lease, then of the offline grace. */
+static struct tppgate_alarm grant_alarm;
 
 static struct tppgate_policy *policy_locked(void)
 {
@@ -141,13 +148,20 @@ static bool is_boot_vga(struct pci_dev *pdev)
 	return pdev == vga_default_device();
 }
 
-/*
- * Bind the quarantine driver to @pdev, unbinding whatever else holds it.
- * The override goes first, so nothing else can match once the old driver
- * is gone. A failure changes the reason only: an administrator's intent,
- * if any, stays. Context: gate_mutex held.
+/**
+ * tppgate_gate_hold() - bind the quarantine driver to a device
+ * @pdev: the device, tracked and already marked quarantined
+ *
+ * Whatever else holds it is unbound first. The override goes first, so
+ * nothing else can match once the old driver is gone. A failure changes
+ * the reason only: an administrator's intent, if any, stays.
+ *
+ * Context: tppgate_gate_lock() held.
+ * Return: 0; -EBUSY or another errno from the driver core if the
+ * quarantine driver did not bind (the device's reason is then
+ * claim-failed).
  */
-static int hold(struct pci_dev *pdev)
+int tppgate_gate_hold(struct pci_dev *pdev)
 {
 	struct device *dev = &pdev->dev;
 	int ret;
@@ -174,13 +188,17 @@ err_claim:
 	return ret;
 }
 
-/*
- * Hand @pdev back to the driver core: no override, quarantine driver gone,
- * probe again. The caller has already moved the device out of the
- * quarantined state, so the quarantine driver refuses it from now on.
- * Context: gate_mutex held.
+/**
+ * tppgate_gate_release() - hand a device back to the driver core
+ * @pdev: the device, tracked and already marked admitted
+ *
+ * No override, quarantine driver gone, probe again. The caller has moved
+ * the device out of the quarantined state, so the quarantine driver refuses
+ * it from now on.
+ *
+ * Context: tppgate_gate_lock() held.
  */
-static void release(struct pci_dev *pdev)
+void tppgate_gate_release(struct pci_dev *pdev)
 {
 	struct device *dev = &pdev->dev;
 	int ret;
@@ -229,7 +247,7 @@ static int adopt(struct pci_dev *pdev)
 	ret = tppgate_registry_track(pdev, TPPGATE_STATE_QUARANTINED,
 				     TPPGATE_REASON_NO_POLICY, flags);
 	if (!ret)
-		hold(pdev);
+		tppgate_gate_hold(pdev);
 	return ret;
 }
 
@@ -296,7 +314,7 @@ static void apply(const struct tppgate_decision *d)
 	tppgate_registry_set(d->pdev, d->state, d->reason);
 	if (d->state == TPPGATE_STATE_ADMITTED) {
 		if (old == TPPGATE_STATE_QUARANTINED)
-			release(d->pdev);
+			tppgate_gate_release(d->pdev);
 		tppgate_gate_announce(TPPGATE_EVENT_DEVICE_ADMITTED, d->pdev);
 	} else if (d->state == TPPGATE_STATE_OVER_CAP) {
 		tppgate_gate_announce(TPPGATE_EVENT_DEVICE_OVER_CAP, d->pdev);
@@ -314,13 +332,16 @@ static void retry_later(void)
 
 static void limit_of(const struct tppgate_policy *p, struct tppgate_limit *limit)
 {
-	limit->capped = p->has_node_cap;
-	limit->cap = p->node_cap;
+	tppgate_grant_limit(p, ktime_get_boottime(), limit);
 	limit->expired = gate_expired;
 }
 
-/* Bring every device in line with the policy. Context: gate_mutex held. */
-static void evaluate(void)
+/**
+ * tppgate_gate_evaluate() - bring every device in line with the policy
+ *
+ * Context: tppgate_gate_lock() held.
+ */
+void tppgate_gate_evaluate(void)
 {
 	struct tppgate_policy *p = policy_locked();
 	struct tppgate_decision *d, **scratch;
@@ -363,7 +384,7 @@ static void eval_fn(struct work_struct *work)
 	if (!tppgate_registry_closing()) {
 		if (test_and_clear_bit(0, &sweep_wanted) && gate_loaded)
 			sweep();
-		evaluate();
+		tppgate_gate_evaluate();
 	}
 	mutex_unlock(&gate_mutex);
 }
@@ -393,13 +414,20 @@ static void reclaim_fn(struct work_struct *work)
 
 	mutex_lock(&gate_mutex);
 	n = tppgate_registry_snapshot(&d, &more);
+	if (n < 0 && !tppgate_registry_closing()) {
+		pr_warn_ratelimited("out of memory taking devices back; retrying\n");
+		queue_delayed_work(gate_wq, &reclaim_work,
+				   msecs_to_jiffies(EVAL_BACKOFF_MAX_MS));
+	} else if (more) {
+		mod_delayed_work(gate_wq, &reclaim_work, 0);
+	}
 	for (i = 0; i < n; i++) {
 		if (d[i].state == TPPGATE_STATE_QUARANTINED &&
 		    !tppgate_registry_held(d[i].pdev) &&
 		    !tppgate_registry_closing()) {
 			pr_notice("%s: bound to another driver while quarantined; taking it back\n",
 				  pci_name(d[i].pdev));
-			hold(d[i].pdev);
+			tppgate_gate_hold(d[i].pdev);
 		}
 		pci_dev_put(d[i].pdev);
 	}
@@ -415,7 +443,7 @@ static void reclaim_fn(struct work_struct *work)
  */
 void tppgate_gate_reclaim(void)
 {
-	queue_work(gate_wq, &reclaim_work);
+	mod_delayed_work(gate_wq, &reclaim_work, 0);
 }
 
 /*
@@ -459,8 +487,8 @@ static void expiry_fn(struct work_struct *work)
 		goto out;
 	}
 	WRITE_ONCE(gate_expired, true);
-	tppgate_event_policy(TPPGATE_EVENT_POLICY_EXPIRED);
-	evaluate();
+	tppgate_event_host(TPPGATE_EVENT_POLICY_EXPIRED);
+	tppgate_gate_evaluate();
 out:
 	mutex_unlock(&gate_mutex);
 }
@@ -490,96 +518,118 @@ static void revoke_fn(struct work_struct *work)
 	while ((pdev = tppgate_registry_take_revocable(p->revoke_deadline,
 						       ktime_get_boottime()))) {
 		pr_notice("%s: revoking: over the cap past the deadline\n", pci_name(pdev));
-		hold(pdev);
+		tppgate_gate_hold(pdev);
 		pci_dev_put(pdev);
 	}
 	/* The room they leave may admit others; this also re-arms the alarm. */
-	evaluate();
+	tppgate_gate_evaluate();
 out:
 	mutex_unlock(&gate_mutex);
 }
 
+/*
+ * Announce where the grant went since last time, and arm the alarm for
+ * where it goes next by itself. @changed: GRANT_SET changed the TPP.
+ * Context: gate_mutex held.
+ */
+static void follow_grant(const struct tppgate_policy *p, bool changed)
+{
+	ktime_t now = ktime_get_boottime(), when;
+	enum tppgate_grant_phase phase = tppgate_grant_phase(p, now);
+
+	if (phase != grant_phase) {
+		if (phase == TPPGATE_GRANT_LAPSED)
+			tppgate_event_host(TPPGATE_EVENT_LEASE_LAPSED);
+		else if (phase == TPPGATE_GRANT_OFFLINE)
+			tppgate_event_host(TPPGATE_EVENT_OFFLINE_CAP);
+		else if (phase == TPPGATE_GRANT_HELD)
+			changed = true;
+		grant_phase = phase;
+	}
+	if (changed)
+		tppgate_event_host(TPPGATE_EVENT_GRANT_CHANGED);
+	if (tppgate_grant_next_change(p, now, &when))
+		tppgate_alarm_arm(&grant_alarm, when);
+}
+
+static void grant_fn(struct work_struct *work)
+{
+	struct tppgate_policy *p;
+
+	mutex_lock(&gate_mutex);
+	p = policy_locked();
+	if (p && !tppgate_registry_closing()) {
+		tppgate_gate_evaluate();
+		follow_grant(p, false);
+	}
+	mutex_unlock(&gate_mutex);
+}
+
 /**
- * tppgate_gate_admit() - release a quarantined accelerator to its driver
- * @pdev: the device, referenced by the caller
- * @extack: where to explain a refusal, or NULL
+ * tppgate_gate_set_grant() - take the TPP the daemon reserved for this host
+ * @tpp: TPP granted
+ * @lease: seconds the grant holds (1..TPPGATE_GRANT_LEASE_MAX)
+ * @serial: the policy serial the daemon computed it for
+ * @extack: where to say why it was refused
  *
- * Only with manual=1: this overrides the policy, and the policy leaves a
- * device admitted by hand alone until it is quarantined by hand. Admitting
- * an unmanaged-bound device leaves its driver in place and counts it as
- * admitted. The others are re-evaluated: the device's share may push one
- * over the cap.
+ * Under a policy with grant_required, admission then uses min(node cap,
+ * @tpp) until the lease ends; devices above a lower grant go over the cap.
+ * A renewal after a lapse restores the grant.
  *
  * Context: process context; takes device_lock() through the driver core.
- * Return: 0; -EACCES unless manual=1; -EOPNOTSUPP if @pdev is not a gated
- * accelerator; -ESHUTDOWN while the module unloads.
+ * Return: 0; -ENOENT if no policy is in force; -ESTALE if @serial is not
+ * the policy in force; -ESHUTDOWN while the module unloads. On error the
+ * grant in force is left as it was.
  */
-int tppgate_gate_admit(struct pci_dev *pdev, struct netlink_ext_ack *extack)
+int tppgate_gate_set_grant(u64 tpp, u32 lease, u64 serial,
+			   struct netlink_ext_ack *extack)
 {
-	enum tppgate_state state;
+	struct tppgate_grant_status before;
+	struct tppgate_policy *p;
 	int ret;
 
-	if (!tppgate_params_manual()) {
-		NL_SET_ERR_MSG_MOD(extack, "admission by hand is off (load with manual=1)");
-		return -EACCES;
-	}
 	mutex_lock(&gate_mutex);
-	ret = tppgate_registry_gated_state(pdev, &state, extack);
+	p = policy_locked();
+	if (tppgate_registry_closing()) {
+		NL_SET_ERR_MSG_MOD(extack, "module is unloading");
+		ret = -ESHUTDOWN;
+		goto out;
+	}
+	if (!p) {
+		NL_SET_ERR_MSG_MOD(extack, "no policy loaded");
+		ret = -ENOENT;
+		goto out;
+	}
+	tppgate_grant_status(p, ktime_get_boottime(), &before);
+	ret = tppgate_grant_set(p, tpp, lease, serial, ktime_get_boottime(), extack);
 	if (ret)
 		goto out;
-	pr_notice("%s: admitted by hand (manual override)\n", pci_name(pdev));
-	tppgate_registry_set_manual(pdev, TPPGATE_STATE_ADMITTED);
-	if (state == TPPGATE_STATE_QUARANTINED)
-		release(pdev);
-	if (state != TPPGATE_STATE_ADMITTED)
-		tppgate_gate_announce(TPPGATE_EVENT_DEVICE_ADMITTED, pdev);
-	evaluate();
+	tppgate_gate_evaluate();
+	follow_grant(p, !before.has_grant || before.tpp != tpp);
 out:
 	mutex_unlock(&gate_mutex);
 	return ret;
 }
 
 /**
- * tppgate_gate_quarantine() - take an accelerator back from its driver
- * @pdev: the device, referenced by the caller
- * @extack: where to explain a refusal, or NULL
+ * tppgate_gate_lock() - serialize with every transition of the gate
  *
- * Only with manual=1. The device's driver is unbound (its remove() runs,
- * which for a busy GPU may take a while) and the quarantine driver binds in
- * its place. The policy does not admit it again until it is admitted by
- * hand, even if the quarantine driver could not bind. The share it frees
- * goes to the next device that fits.
+ * For the commands built on the gate's transitions (manual.c).
  *
- * Context: process context; takes device_lock() through the driver core.
- * Return: 0; -EACCES unless manual=1; -EOPNOTSUPP if @pdev is not a gated
- * accelerator; -ESHUTDOWN while the module unloads; -EBUSY or another errno
- * from the driver core if the quarantine driver could not bind (the device
- * then has no driver).
+ * Context: process context, holding neither device_lock() nor the PCI
+ * rescan lock.
  */
-int tppgate_gate_quarantine(struct pci_dev *pdev, struct netlink_ext_ack *extack)
+void tppgate_gate_lock(void)
 {
-	enum tppgate_state state;
-	int ret;
-
-	if (!tppgate_params_manual()) {
-		NL_SET_ERR_MSG_MOD(extack, "quarantine by hand is off (load with manual=1)");
-		return -EACCES;
-	}
 	mutex_lock(&gate_mutex);
-	ret = tppgate_registry_gated_state(pdev, &state, extack);
-	if (ret)
-		goto out;
-	pr_notice("%s: quarantined by hand (manual override)\n", pci_name(pdev));
-	tppgate_registry_set_manual(pdev, TPPGATE_STATE_QUARANTINED);
-	if (!tppgate_registry_held(pdev)) {
-		ret = hold(pdev);
-		if (ret)
-			NL_SET_ERR_MSG_MOD(extack, "quarantine driver could not bind");
-	}
-	evaluate();
-out:
+}
+
+/**
+ * tppgate_gate_unlock() - end what tppgate_gate_lock() began
+ */
+void tppgate_gate_unlock(void)
+{
 	mutex_unlock(&gate_mutex);
-	return ret;
 }
 
 /**
@@ -626,13 +676,16 @@ int tppgate_gate_set_policy(struct tppgate_policy *p,
 	rcu_assign_pointer(gate_policy, p);
 	WRITE_ONCE(gate_expired, false);
 	gate_boot_expiry = boot_expiry(p, now);
+	tppgate_grant_reset(ktime_get_boottime());
+	grant_phase = tppgate_grant_phase(p, ktime_get_boottime());
 	sweep();
-	evaluate();
+	tppgate_gate_evaluate();
 	WRITE_ONCE(p->apply_ns, ktime_get_ns() - start);
 	arm_expiry(p);
+	follow_grant(p, false);
 	pr_info("policy %llu from '%s' in force (%s, tier %u)\n", p->serial,
 		p->issuer, p->region, p->tier);
-	tppgate_event_policy(TPPGATE_EVENT_POLICY_LOADED);
+	tppgate_event_host(TPPGATE_EVENT_POLICY_LOADED);
 out:
 	mutex_unlock(&gate_mutex);
 	/*
@@ -683,6 +736,7 @@ int tppgate_gate_init(void)
 	tppgate_alarm_init(&expiry_real, CLOCK_REALTIME, gate_wq, &expiry_work);
 	tppgate_alarm_init(&expiry_boot, CLOCK_BOOTTIME, gate_wq, &expiry_work);
 	tppgate_alarm_init(&revoke_alarm, CLOCK_BOOTTIME, gate_wq, &revoke_work);
+	tppgate_alarm_init(&grant_alarm, CLOCK_BOOTTIME, gate_wq, &grant_work);
 	return 0;
 }
 
@@ -708,11 +762,15 @@ void tppgate_gate_uninit(void)
 	tppgate_alarm_cancel(&expiry_real);
 	tppgate_alarm_cancel(&expiry_boot);
 	tppgate_alarm_cancel(&revoke_alarm);
+	tppgate_alarm_cancel(&grant_alarm);
+	/* destroy_workqueue() drains what is queued, not what waits on a timer. */
+	cancel_delayed_work_sync(&eval_work);
+	cancel_delayed_work_sync(&reclaim_work);
 	destroy_workqueue(gate_wq);
 
 	mutex_lock(&gate_mutex);
 	while ((pdev = tppgate_registry_take_held())) {
-		release(pdev);
+		tppgate_gate_release(pdev);
 		tppgate_gate_announce(TPPGATE_EVENT_DEVICE_RELEASED, pdev);
 		pci_dev_put(pdev);
 	}

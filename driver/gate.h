@@ -18,9 +18,14 @@ void tppgate_gate_kick(bool sweep);
 void tppgate_gate_reclaim(void);
 void tppgate_gate_announce(enum tppgate_event event, struct pci_dev *pdev);
 
-int tppgate_gate_admit(struct pci_dev *pdev, struct netlink_ext_ack *extack);
-int tppgate_gate_quarantine(struct pci_dev *pdev, struct netlink_ext_ack *extack);
+void tppgate_gate_lock(void);
+void tppgate_gate_unlock(void);
+int tppgate_gate_hold(struct pci_dev *pdev);
+void tppgate_gate_release(struct pci_dev *pdev);
+void tppgate_gate_evaluate(void);
 
+int tppgate_gate_set_grant(u64 tpp, u32 lease, u64 serial,
+			   struct netlink_ext_ack *extack);
 int tppgate_gate_set_policy(struct tppgate_policy *p,
 			    struct netlink_ext_ack *extack);
 const struct tppgate_policy *tppgate_gate_policy(void);

@@ -12,7 +12,9 @@
 
 #include "event.h"
 #include "gate.h"
+#include "grant.h"
 #include "load.h"
+#include "manual.h"
 #include "netlink.h"
 #include "params.h"
 #include "policy.h"
@@ -31,6 +33,16 @@ static const struct nla_policy policy_set_policy[TPPGATE_A_MAX + 1] = {
 	/* Lengths are bounded by hand, for a clear -E2BIG. */
 	[TPPGATE_A_POLICY] = { .type = NLA_BINARY },
 	[TPPGATE_A_SIGNATURE] = { .type = NLA_BINARY },
+};
+
+static const struct nla_policy grant_policy[TPPGATE_GRANT_A_MAX + 1] = {
+	[TPPGATE_GRANT_A_TPP] = { .type = NLA_U64 },
+	[TPPGATE_GRANT_A_LEASE] = NLA_POLICY_RANGE(NLA_U32, 1, TPPGATE_GRANT_LEASE_MAX),
+	[TPPGATE_GRANT_A_SERIAL] = NLA_POLICY_MIN(NLA_U64, 1),
+};
+
+static const struct nla_policy grant_set_policy[TPPGATE_A_MAX + 1] = {
+	[TPPGATE_A_GRANT] = NLA_POLICY_NESTED(grant_policy),
 };
 
 static struct genl_family genl_family;
@@ -216,44 +228,101 @@ static int device_change(struct genl_info *info,
 
 static int device_admit_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return device_change(info, tppgate_gate_admit);
+	return device_change(info, tppgate_manual_admit);
 }
 
 static int device_quarantine_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return device_change(info, tppgate_gate_quarantine);
+	return device_change(info, tppgate_manual_quarantine);
 }
 
-static int put_status_policy(struct sk_buff *skb)
+/* What STATUS_GET reports of the policy in force and the grant. */
+struct status_policy {
+	bool present;
+	bool has_node_cap;
+	bool grant_required;
+	bool expired;
+	u64 serial;
+	u64 node_cap;
+	struct tppgate_grant_status grant;
+};
+
+static void read_status_policy(struct status_policy *sp)
 {
 	const struct tppgate_policy *p;
-	int ret = 0;
 
+	memset(sp, 0, sizeof(*sp));
 	rcu_read_lock();
 	p = tppgate_gate_policy();
-	if (p && p->has_node_cap)
-		ret = nla_put_u64_64bit(skb, TPPGATE_STATUS_A_NODE_CAP,
-					tppgate_gate_policy_expired() ? 0 : p->node_cap,
-					TPPGATE_STATUS_A_PAD);
-	if (p && !ret)
-		ret = nla_put_u64_64bit(skb, TPPGATE_STATUS_A_POLICY_SERIAL,
-					p->serial, TPPGATE_STATUS_A_PAD);
+	if (p) {
+		sp->present = true;
+		sp->has_node_cap = p->has_node_cap;
+		sp->grant_required = p->grant_required;
+		sp->serial = p->serial;
+		sp->node_cap = p->node_cap;
+		tppgate_grant_status(p, ktime_get_boottime(), &sp->grant);
+	}
 	rcu_read_unlock();
-	return ret;
+	sp->expired = tppgate_gate_policy_expired();
 }
 
-static int put_status(struct sk_buff *skb, const void *unused)
+static u32 status_flags(const struct status_policy *sp)
 {
-	struct tppgate_counts counts;
-	struct nlattr *nest;
 	u32 flags = 0;
 
 	if (tppgate_params_gate_boot_vga())
 		flags |= TPPGATE_STATUS_F_GATE_BOOT_VGA;
 	if (tppgate_params_manual())
 		flags |= TPPGATE_STATUS_F_MANUAL;
-	if (tppgate_gate_policy_expired())
+	if (sp->expired)
 		flags |= TPPGATE_STATUS_F_POLICY_EXPIRED;
+	if (sp->grant_required)
+		flags |= TPPGATE_STATUS_F_GRANT_REQUIRED;
+	if (sp->grant.phase == TPPGATE_GRANT_LAPSED ||
+	    sp->grant.phase == TPPGATE_GRANT_OFFLINE)
+		flags |= TPPGATE_STATUS_F_LEASE_LAPSED;
+	if (sp->grant.phase == TPPGATE_GRANT_OFFLINE)
+		flags |= TPPGATE_STATUS_F_OFFLINE_CAP;
+	return flags;
+}
+
+static int put_u64(struct sk_buff *skb, int type, u64 value)
+{
+	return nla_put_u64_64bit(skb, type, value, TPPGATE_STATUS_A_PAD);
+}
+
+static int put_status_policy(struct sk_buff *skb, const struct status_policy *sp)
+{
+	const struct tppgate_grant_status *g = &sp->grant;
+	bool lapsed = g->phase == TPPGATE_GRANT_LAPSED ||
+		      g->phase == TPPGATE_GRANT_OFFLINE;
+
+	if (!sp->present)
+		return 0;
+	/* An expired policy allows nothing: its caps are 0. */
+	if ((sp->has_node_cap &&
+	     put_u64(skb, TPPGATE_STATUS_A_NODE_CAP, sp->expired ? 0 : sp->node_cap)) ||
+	    put_u64(skb, TPPGATE_STATUS_A_POLICY_SERIAL, sp->serial) ||
+	    (g->capped &&
+	     put_u64(skb, TPPGATE_STATUS_A_EFFECTIVE_CAP, sp->expired ? 0 : g->cap)) ||
+	    (lapsed && put_u64(skb, TPPGATE_STATUS_A_OFFLINE_SECS, g->offline_secs)))
+		return -EMSGSIZE;
+	if (!g->has_grant)
+		return 0;
+	if (put_u64(skb, TPPGATE_STATUS_A_GRANT, g->tpp) ||
+	    put_u64(skb, TPPGATE_STATUS_A_GRANT_SERIAL, g->serial) ||
+	    put_u64(skb, TPPGATE_STATUS_A_LEASE_LEFT_MS, g->lease_left_ms))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int put_status(struct sk_buff *skb, const void *unused)
+{
+	struct status_policy sp;
+	struct tppgate_counts counts;
+	struct nlattr *nest;
+
+	read_status_policy(&sp);
 	tppgate_registry_counts(&counts);
 
 	nest = nla_nest_start(skb, TPPGATE_A_STATUS);
@@ -261,7 +330,7 @@ static int put_status(struct sk_buff *skb, const void *unused)
 		return -EMSGSIZE;
 	if (nla_put_string(skb, TPPGATE_STATUS_A_VERSION, TPPGATE_VERSION) ||
 	    nla_put_u32(skb, TPPGATE_STATUS_A_BOOT_MODE, tppgate_params_boot_mode()) ||
-	    nla_put_u32(skb, TPPGATE_STATUS_A_FLAGS, flags) ||
+	    nla_put_u32(skb, TPPGATE_STATUS_A_FLAGS, status_flags(&sp)) ||
 	    nla_put_u32(skb, TPPGATE_STATUS_A_N_QUARANTINED,
 			counts.n[TPPGATE_STATE_QUARANTINED]) ||
 	    nla_put_u32(skb, TPPGATE_STATUS_A_N_ADMITTED,
@@ -272,9 +341,8 @@ static int put_status(struct sk_buff *skb, const void *unused)
 			counts.n[TPPGATE_STATE_UNMANAGED]) ||
 	    nla_put_u32(skb, TPPGATE_STATUS_A_N_OVER_CAP,
 			counts.n[TPPGATE_STATE_OVER_CAP]) ||
-	    nla_put_u64_64bit(skb, TPPGATE_STATUS_A_ADMITTED_TPP,
-			      counts.counted_tpp, TPPGATE_STATUS_A_PAD) ||
-	    put_status_policy(skb)) {
+	    put_u64(skb, TPPGATE_STATUS_A_ADMITTED_TPP, counts.counted_tpp) ||
+	    put_status_policy(skb, &sp)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -393,6 +461,35 @@ static int policy_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return reply_policy(info);
 }
 
+static int grant_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[TPPGATE_GRANT_A_MAX + 1];
+	struct nlattr *nest = info->attrs[TPPGATE_A_GRANT];
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, TPPGATE_A_GRANT)) {
+		NL_SET_ERR_MSG_MOD(info->extack, "missing grant (TPPGATE_A_GRANT)");
+		return -EINVAL;
+	}
+	ret = nla_parse_nested(tb, TPPGATE_GRANT_A_MAX, nest, grant_policy,
+			       info->extack);
+	if (ret)
+		return ret;
+	if (NL_REQ_ATTR_CHECK(info->extack, nest, tb, TPPGATE_GRANT_A_TPP) ||
+	    NL_REQ_ATTR_CHECK(info->extack, nest, tb, TPPGATE_GRANT_A_LEASE) ||
+	    NL_REQ_ATTR_CHECK(info->extack, nest, tb, TPPGATE_GRANT_A_SERIAL)) {
+		NL_SET_ERR_MSG_MOD(info->extack, "grant needs TPP, LEASE and SERIAL");
+		return -EINVAL;
+	}
+	ret = tppgate_gate_set_grant(nla_get_u64(tb[TPPGATE_GRANT_A_TPP]),
+				     nla_get_u32(tb[TPPGATE_GRANT_A_LEASE]),
+				     nla_get_u64(tb[TPPGATE_GRANT_A_SERIAL]),
+				     info->extack);
+	if (ret)
+		return ret;
+	return reply(info, put_status, NULL);
+}
+
 static const struct genl_ops genl_ops[] = {
 	{
 		.cmd = TPPGATE_CMD_DEVICE_GET,
@@ -431,6 +528,13 @@ static const struct genl_ops genl_ops[] = {
 		.cmd = TPPGATE_CMD_POLICY_GET,
 		.doit = policy_get_doit,
 	},
+	{
+		.cmd = TPPGATE_CMD_GRANT_SET,
+		.doit = grant_set_doit,
+		.policy = grant_set_policy,
+		.maxattr = TPPGATE_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
 };
 
 static struct genl_family genl_family __ro_after_init = {
@@ -446,6 +550,20 @@ static struct genl_family genl_family __ro_after_init = {
 	/* A slow GPU unbind must not stall every other family's requests. */
 	.parallel_ops = true,
 };
+
+static int put_event_attrs(struct sk_buff *skb, const struct tppgate_event_info *ev)
+{
+	if (ev->pdev)
+		return put_device_attrs(skb, ev->pdev, ev->dev);
+	switch (ev->event) {
+	case TPPGATE_EVENT_GRANT_CHANGED:
+	case TPPGATE_EVENT_LEASE_LAPSED:
+	case TPPGATE_EVENT_OFFLINE_CAP:
+		return put_status(skb, NULL);
+	default:
+		return put_policy_info(skb, NULL);
+	}
+}
 
 static int event_notify(struct notifier_block *nb, unsigned long action,
 			void *data)
@@ -464,8 +582,7 @@ static int event_notify(struct notifier_block *nb, unsigned long action,
 		return NOTIFY_DONE;
 	hdr = genlmsg_put(skb, 0, 0, &genl_family, 0, TPPGATE_CMD_EVENT);
 	if (!hdr || nla_put_u32(skb, TPPGATE_A_EVENT, ev->event) ||
-	    (ev->pdev ? put_device_attrs(skb, ev->pdev, ev->dev) :
-			put_policy_info(skb, NULL))) {
+	    put_event_attrs(skb, ev)) {
 		nlmsg_free(skb);
 		return NOTIFY_DONE;
 	}

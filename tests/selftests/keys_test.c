@@ -55,7 +55,7 @@ FIXTURE_TEARDOWN(keys)
 	OPENSSL_free(self->der);
 	EVP_PKEY_free(self->other_key);
 	X509_free(self->other_cert);
-	restore_tppgate();
+	EXPECT_EQ(0, restore_tppgate());
 }
 
 /* Root tries to add the fixture's certificate. Return: 0 or the errno. */

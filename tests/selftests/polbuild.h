@@ -50,6 +50,9 @@ struct pol {
 	int host_twice;			/* repeat the host binding's KIND */
 	int nic_action;			/* the e1000 (8086:100e) in the catalog:
 					 * 0 absent, else TPPGATE_ACTION_* + 1 */
+	int grant_required;		/* admission needs the daemon's grant */
+	unsigned int offline_grace;	/* seconds, with grant_required */
+	unsigned long long offline_cap;	/* TPP kept once offline */
 };
 
 static inline void pol_default(struct pol *p, unsigned long long serial)
@@ -85,6 +88,11 @@ static inline struct nl_msg *pol_build(const struct pol *p)
 	nla_put_u32(msg, TPPGATE_POLICY_A_REVOKE_MODE, p->revoke_mode);
 	nla_put_u32(msg, TPPGATE_POLICY_A_REVOKE_DEADLINE, p->deadline);
 	nla_put_u32(msg, TPPGATE_POLICY_A_DEFAULT_ACTION, TPPGATE_ACTION_DENY);
+	if (p->grant_required) {
+		nla_put_u8(msg, TPPGATE_POLICY_A_GRANT_REQUIRED, 1);
+		nla_put_u32(msg, TPPGATE_POLICY_A_OFFLINE_GRACE, p->offline_grace);
+		nla_put_u64(msg, TPPGATE_POLICY_A_OFFLINE_CAP, p->offline_cap);
+	}
 	if (p->host_kind >= 0) {
 		struct nlattr *h = nla_nest_start(msg, TPPGATE_POLICY_A_HOST | NLA_F_NESTED);
 		unsigned char hash[TPPGATE_SHA256_LEN];
@@ -216,15 +224,17 @@ static inline int reload_tppgate(const char *args)
 /*
  * Leave the VM as the next test program expects it: the default
  * arguments, and every edu device held again (rmmod gave them to tppedu).
+ * A precondition of what follows: the teardown that calls it fails if it
+ * fails. Return: the shell's exit status.
  */
-static inline void restore_tppgate(void)
+static inline int restore_tppgate(void)
 {
 	char args[128] = "ids=1234:11e8";
 	char full[160];
 
 	read_file("/tpp/tppgate.args", args, sizeof(args));
 	snprintf(full, sizeof(full), "%s boot=quarantine", args);
-	reload_tppgate(full);
+	return reload_tppgate(full);
 }
 
 #endif /* _TPPGATE_POLBUILD_H */

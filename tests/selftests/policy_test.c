@@ -53,7 +53,7 @@ FIXTURE_TEARDOWN(policy)
 	nl_socket_free(self->sk);
 	EVP_PKEY_free(self->key);
 	X509_free(self->cert);
-	restore_tppgate();
+	EXPECT_EQ(0, restore_tppgate());
 }
 
 /* Sign @p with the trusted key and load it. Returns the kernel's answer. */

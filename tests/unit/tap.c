@@ -71,6 +71,22 @@ bool tap_is_str(const char *got, const char *want, const char *file,
 	return cond;
 }
 
+bool tap_pre(bool cond, const char *file, int line, const char *fmt, ...)
+{
+	char name[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(name, sizeof(name), fmt, ap);
+	va_end(ap);
+	if (cond) {
+		tap_diag("precondition ok: %s", name);
+		return true;
+	}
+	tap_ok(false, file, line, "precondition: %s", name);
+	return false;
+}
+
 void tap_skip(const char *why, const char *fmt, ...)
 {
 	va_list ap;

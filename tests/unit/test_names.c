@@ -38,11 +38,12 @@ static const char *const states[] = {
 static const char *const reasons[] = {
 	"none", "no-policy", "manual", "boot-vga", "bound-at-load",
 	"claim-failed", "policy", "exempt", "denied", "unknown-device",
-	"over-cap", "expired", "follows-pf",
+	"over-cap", "expired", "follows-pf", "no-grant",
 };
 static const char *const events[] = {
 	"added", "quarantined", "admitted", "released", "removed", "over-cap",
-	"policy-loaded", "policy-expired",
+	"policy-loaded", "policy-expired", "grant-changed", "lease-lapsed",
+	"offline-cap",
 };
 static const char *const boot_modes[] = { "keep", "quarantine" };
 
@@ -59,6 +60,9 @@ static void flags(void)
 		{ TPPGATE_STATUS_F_GATE_BOOT_VGA, "gate-boot-vga" },
 		{ TPPGATE_STATUS_F_MANUAL, "manual" },
 		{ TPPGATE_STATUS_F_POLICY_EXPIRED, "policy-expired" },
+		{ TPPGATE_STATUS_F_GRANT_REQUIRED, "grant-required" },
+		{ TPPGATE_STATUS_F_LEASE_LAPSED, "lease-lapsed" },
+		{ TPPGATE_STATUS_F_OFFLINE_CAP, "offline-cap" },
 	};
 	size_t i;
 
@@ -79,7 +83,7 @@ static void flags(void)
 				     TPPGATE_DEVICE_F_HOTPLUG),
 	   "two device flags at once have no single name");
 	ok(!tppgate_device_flag_name(1U << 31), "unknown device bit has no name");
-	ok(!tppgate_status_flag_name(1U << 3), "unknown status bit has no name");
+	ok(!tppgate_status_flag_name(1U << 6), "unknown status bit has no name");
 	is_int(tppgate_device_flag_from_name("gate-boot-vga"), -EINVAL,
 	       "a status flag is not a device flag");
 }
@@ -94,6 +98,10 @@ static void device_events(void)
 	ok(!tppgate_event_is_device(TPPGATE_EVENT_POLICY_LOADED) &&
 	   !tppgate_event_is_device(TPPGATE_EVENT_POLICY_EXPIRED),
 	   "policy events are not device events");
+	ok(!tppgate_event_is_device(TPPGATE_EVENT_GRANT_CHANGED) &&
+	   !tppgate_event_is_device(TPPGATE_EVENT_LEASE_LAPSED) &&
+	   !tppgate_event_is_device(TPPGATE_EVENT_OFFLINE_CAP),
+	   "grant events are not device events");
 }
 
 void test_names(void)

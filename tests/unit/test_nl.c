@@ -47,6 +47,11 @@ struct fake {
 	size_t blob_len, sig_len;
 	bool blob_same, sig_same;
 	uint32_t error_offs;		/* for reply_policy_refused */
+	/* A GRANT_SET's nest, as received. */
+	bool grant_nested;
+	int grant_attrs;
+	uint64_t grant_tpp, grant_serial;
+	uint32_t grant_lease;
 };
 
 /* What the next POLICY_SET should carry. */
@@ -128,6 +133,24 @@ static void record(struct fake *f, const struct nlmsghdr *nlh)
 		/* The blob must be the first attribute (error offsets). */
 		f->blob_same &= (void *)tb[TPPGATE_A_POLICY] == (void *)head;
 	}
+	if (tb[TPPGATE_A_GRANT]) {
+		struct nlattr *gtb[TPPGATE_GRANT_A_MAX + 1] = { NULL };
+
+		f->grant_nested = tb[TPPGATE_A_GRANT]->nla_type & NLA_F_NESTED;
+		nla_for_each_nested(a, tb[TPPGATE_A_GRANT], rem)
+			f->grant_attrs++;
+		if (!nla_parse_nested(gtb, TPPGATE_GRANT_A_MAX,
+				      tb[TPPGATE_A_GRANT], NULL) &&
+		    gtb[TPPGATE_GRANT_A_TPP] && gtb[TPPGATE_GRANT_A_LEASE] &&
+		    gtb[TPPGATE_GRANT_A_SERIAL] &&
+		    nla_len(gtb[TPPGATE_GRANT_A_TPP]) == 8 &&
+		    nla_len(gtb[TPPGATE_GRANT_A_LEASE]) == 4 &&
+		    nla_len(gtb[TPPGATE_GRANT_A_SERIAL]) == 8) {
+			f->grant_tpp = nla_get_u64(gtb[TPPGATE_GRANT_A_TPP]);
+			f->grant_lease = nla_get_u32(gtb[TPPGATE_GRANT_A_LEASE]);
+			f->grant_serial = nla_get_u64(gtb[TPPGATE_GRANT_A_SERIAL]);
+		}
+	}
 	if (!tb[TPPGATE_A_DEVICE])
 		return;
 	f->nested = tb[TPPGATE_A_DEVICE]->nla_type & NLA_F_NESTED;
@@ -163,6 +186,9 @@ static void start(struct fake *f, script_fn script)
 	f->cmd = 0;
 	f->blob_len = f->sig_len = 0;
 	f->blob_same = f->sig_same = false;
+	f->grant_nested = false;
+	f->grant_attrs = 0;
+	f->grant_tpp = f->grant_serial = f->grant_lease = 0;
 	pthread_create(&f->thread, NULL, fake_main, f);
 }
 
@@ -367,6 +393,11 @@ static void reply_policy_refused(struct fake *f)
 static void reply_no_policy(struct fake *f)
 {
 	send_ack(f, -ENOENT, "tppgate: no policy loaded");
+}
+
+static void reply_stale(struct fake *f)
+{
+	send_ack(f, -ESTALE, "tppgate: grant for serial 6, policy in force is 7");
 }
 
 struct collected {
@@ -667,6 +698,46 @@ static void policies(struct fake *f, struct tppgate_handle *h)
 	free(buf);
 }
 
+static void grants(struct fake *f, struct tppgate_handle *h)
+{
+	struct tppgate_status_info s;
+	int err;
+
+	memset(&s, 0xa5, sizeof(s));
+	start(f, reply_status);
+	err = tppgate_grant_set(h, 5000, 60, 7, &s);
+	finish(f);
+	is_int(err, 0, "grant_set: status reply and ack");
+	is_int(f->cmd, TPPGATE_CMD_GRANT_SET, "grant_set sends GRANT_SET");
+	ok(f->grant_nested && f->n_attrs == 1 && f->grant_attrs == 3,
+	   "one TPPGATE_A_GRANT, NLA_F_NESTED, with three attributes");
+	ok(f->grant_tpp == 5000 && f->grant_lease == 60 && f->grant_serial == 7,
+	   "the grant carries the TPP (u64), lease (u32) and serial (u64)");
+	ok(s.has_grant && s.grant == 5000 && s.lease_left_ms == 45500,
+	   "the reply's status is decoded");
+
+	start(f, reply_status);
+	err = tppgate_grant_set(h, 0, TPPGATE_GRANT_LEASE_MAX, UINT64_MAX, NULL);
+	finish(f);
+	ok(!err && f->grant_tpp == 0 && f->grant_lease == 3600 &&
+	   f->grant_serial == UINT64_MAX,
+	   "a grant of 0 for the longest lease, no output wanted");
+
+	start(f, reply_stale);
+	err = tppgate_grant_set(h, 100, 30, 6, &s);
+	finish(f);
+	is_int(err, -ESTALE, "a grant for another serial gives -ESTALE");
+	is_str(tppgate_last_error_msg(h),
+	       "tppgate: grant for serial 6, policy in force is 7",
+	       "with the kernel's words");
+
+	is_int(tppgate_grant_set(h, 100, 0, 7, &s), -ERANGE,
+	       "a lease of 0 s is not sent");
+	is_int(tppgate_grant_set(h, 100, TPPGATE_GRANT_LEASE_MAX + 1, 7, &s),
+	       -ERANGE, "a lease of 3601 s is not sent");
+	ok(!tppgate_last_error_msg(h), "and leaves no kernel message behind");
+}
+
 void test_nl(void)
 {
 	struct tppgate_handle *h;
@@ -692,6 +763,7 @@ void test_nl(void)
 	errors(&f, h);
 	dumps(&f, h);
 	policies(&f, h);
+	grants(&f, h);
 	spoofed_events(&f, h);
 	tppgate_close(h);
 	close(f.fd);

@@ -428,7 +428,7 @@ static void build(struct bb *b, enum mut m)
 		bb_str(b, TPPGATE_POLICY_A_ISSUER, "caf\xe9");
 		break;
 	default:
-		bb_str(b, TPPGATE_POLICY_A_ISSUER, "Caf\xc3\xa9 compliance");
+		bb_str(b, TPPGATE_POLICY_A_ISSUER, "ACME compliance");
 		break;
 	}
 	bb_u64(b, TPPGATE_POLICY_A_NOT_BEFORE, 100);
@@ -522,8 +522,8 @@ static const struct {
 	{ M_ISSUER_128, 0, "ISSUER of 128 bytes", NULL },
 	{ M_ISSUER_EMPTY, -EINVAL, "an empty ISSUER", "empty string" },
 	{ M_ISSUER_AFTER_NUL, -EINVAL, "bytes after ISSUER's NUL", "after the string's NUL" },
-	{ M_ISSUER_CTRL, -EINVAL, "an escape sequence in ISSUER", "control characters" },
-	{ M_ISSUER_BAD_UTF8, -EINVAL, "invalid UTF-8 in ISSUER", "not UTF-8" },
+	{ M_ISSUER_CTRL, -EINVAL, "an escape sequence in ISSUER", "not printable ASCII" },
+	{ M_ISSUER_BAD_UTF8, -EINVAL, "a byte above 0x7e in ISSUER", "not printable ASCII" },
 	{ M_REGION_LOWER, -EINVAL, "region \"de\"", "two upper-case letters" },
 	{ M_REGION_1, -EINVAL, "region \"D\"", "two upper-case letters" },
 	{ M_REGION_3, -EINVAL, "region \"DEU\"", "REGION: not a NUL-terminated" },

@@ -261,7 +261,8 @@ static void values(void)
 	   "grant_required and default_action");
 	ok(p.n_classes == 2 && p.classes[0] == 0x1200 && p.classes[1] == 0x0b40,
 	   "classes, with or without 0x");
-	tppgate_sha256("0123456789abcdef0123456789abcdef", 32, want);
+	pre(!unit_sha256sum("0123456789abcdef0123456789abcdef", 32, want),
+	    "sha256sum of the machine id");
 	ok(p.has_host && p.host_kind == TPPGATE_HOST_MACHINE_ID &&
 	   !memcmp(p.host_hash, want, sizeof(want)),
 	   "machine_id: SHA-256 of its lower-case hex, no newline");
@@ -273,7 +274,8 @@ static void values(void)
 		    "\"4C4C4544-0038-3510-8051-B4C04F4E4D32\" },");
 	ret = compile(text, NULL, &p, err, sizeof(err));
 	free(text);
-	tppgate_sha256("4c4c4544-0038-3510-8051-b4c04f4e4d32", 36, want);
+	pre(!unit_sha256sum("4c4c4544-0038-3510-8051-b4c04f4e4d32", 36, want),
+	    "sha256sum of the DMI UUID");
 	ok(!ret && p.host_kind == TPPGATE_HOST_DMI_UUID &&
 	   !memcmp(p.host_hash, want, sizeof(want)),
 	   "dmi_uuid: SHA-256 of the lower-case UUID");
@@ -408,49 +410,87 @@ static void too_many(void)
 	free(text);
 }
 
+/*
+ * One source that sets every field of the policy to something other than
+ * its default, through compile, encode/decode and printing as source: a
+ * field dropped at any step shows as a difference.
+ */
 static void round_trips(void)
 {
 	static uint8_t blob[TPPGATE_POLICY_MAX];
 	struct tppgate_policy_src p, q, r;
-	char err[512], *text, *dumped;
+	char err[512] = "", *text, *full, *dumped;
+	const char *at;
 	json_t *j;
 	size_t len;
 	int ret;
 
+	tppgate_policy_init(&q);
+	tppgate_policy_init(&r);
 	text = edit("\"tier\": 2,", "\"tier\": 2, \"node_cap\": 20000, "
 		    "\"cluster\": { \"id\": \"eu-west-1a\", \"cap\": 5000000 }, "
-		    "\"offline\": { \"grace\": 600 }, \"classes\": [\"0x1200\"], "
+		    "\"offline\": { \"grace\": 600, \"cap\": 1000 }, "
+		    "\"revoke\": { \"mode\": \"deadline\", \"deadline\": \"15m\" }, "
+		    "\"grant_required\": true, \"default_action\": \"exempt\", "
+		    "\"classes\": [\"0x1200\", \"0x0b40\"], "
 		    "\"host\": { \"machine_id\": \"0123456789abcdef0123456789abcdef\" },");
-	memcpy(strstr(text, "\"tpp\": 1000,"), "\"tpp\": 1001,", 12);
-	ret = compile(text, NULL, &p, err, sizeof(err));
+	/* The catalog: subsystem, pd, name, and each action. */
+	at = strstr(text, "\"tpp\": 15832,");
+	len = strlen(text) + 256;
+	full = malloc(len);
+	snprintf(full, len, "%.*s%s%s", (int)(at - text), text,
+		 "\"tpp\": 15832, \"pd\": 19.45, \"name\": \"H100 SXM5\", "
+		 "\"subsystem\": { \"vendor\": \"0x10de\", \"device\": \"0x16c1\" },",
+		 at + strlen("\"tpp\": 15832,"));
 	free(text);
-	text = edit("\"tpp\": 15832,", "\"tpp\": 15832, \"pd\": 19.45, \"name\": \"H100 SXM5\", "
-		    "\"subsystem\": { \"vendor\": \"0x10de\", \"device\": \"0x16c1\" },");
-	tppgate_policy_free(&p);
-	ret = compile(text, NULL, &p, err, sizeof(err));
+	text = full;
+	at = strstr(text, "\"tpp\": 1000, \"action\": \"count\" }");
+	len = strlen(text) + 256;
+	full = malloc(len);
+	snprintf(full, len, "%.*s%s%s", (int)(at - text), text,
+		 "\"tpp\": 1001, \"action\": \"deny\" },\n"
+		 "    { \"vendor\": \"0x1234\", \"device\": \"0x11e9\", \"tpp\": 1, \"action\": \"exempt\" }",
+		 at + strlen("\"tpp\": 1000, \"action\": \"count\" }"));
 	free(text);
-	if (!is_int(ret, 0, "round trip: the source compiles"))
+	ret = compile(full, NULL, &p, err, sizeof(err));
+	free(full);
+	if (!is_int(ret, 0, "round trip: a source with every field compiles"))
 		tap_diag("%s", err);
-	ok(p.entries[0].pd == 1945 && p.entries[0].has_subsys &&
-	   p.entries[0].subsystem_device == 0x16c1 &&
-	   !strcmp(p.entries[0].name, "H100 SXM5"), "pd 19.45 is 1945");
+	ok(!ret && p.format == 1 && p.serial == 7 && !strcmp(p.issuer, "Example") &&
+	   p.not_before == 1767225600 && p.not_after == 1798761600 &&
+	   !strcmp(p.region, "DE") && p.tier == 2 &&
+	   p.has_host && p.host_kind == TPPGATE_HOST_MACHINE_ID &&
+	   p.has_node_cap && p.node_cap == 20000 &&
+	   !strcmp(p.cluster_id, "eu-west-1a") && p.has_cluster_cap &&
+	   p.cluster_cap == 5000000 && p.grant_required &&
+	   p.offline_grace == 600 && p.offline_cap == 1000 &&
+	   p.revoke_mode == TPPGATE_REVOKE_DEADLINE && p.revoke_deadline == 900 &&
+	   p.n_classes == 2 && p.classes[0] == 0x1200 && p.classes[1] == 0x0b40 &&
+	   p.default_action == TPPGATE_ACTION_EXEMPT && p.n_entries == 3,
+	   "round trip: every policy field is as the source says");
+	ok(!ret && p.entries[0].vendor == 0x10de && p.entries[0].device == 0x2330 &&
+	   p.entries[0].has_subsys && p.entries[0].subsystem_vendor == 0x10de &&
+	   p.entries[0].subsystem_device == 0x16c1 && p.entries[0].tpp == 15832 &&
+	   p.entries[0].pd == 1945 && !strcmp(p.entries[0].name, "H100 SXM5") &&
+	   p.entries[0].action == TPPGATE_ACTION_COUNT &&
+	   p.entries[1].device == 0x11e8 && p.entries[1].tpp == 1001 &&
+	   p.entries[1].action == TPPGATE_ACTION_DENY &&
+	   p.entries[2].device == 0x11e9 && p.entries[2].action == TPPGATE_ACTION_EXEMPT,
+	   "round trip: every catalog field is set (pd 19.45 is 1945), in order");
 
-	ok(p.entries[0].vendor == 0x10de && p.entries[1].vendor == 0x1234,
-	   "the compiler sorts the catalog (already in order here)");
-	ret = tppgate_policy_encode(&p, blob, sizeof(blob), &len, err, sizeof(err));
+	ret = ret ? ret : tppgate_policy_encode(&p, blob, sizeof(blob), &len, err, sizeof(err));
 	ret = ret ? ret : tppgate_policy_decode(blob, len, &q, err, sizeof(err));
-	is_int(ret, 0, "round trip: encodes and decodes");
-	ok(!ret && tppgate_policy_equal(&p, &q),
-	   "round trip: JSON -> blob -> policy is the same policy");
+	if (!ok(!ret && tppgate_policy_equal(&p, &q),
+		"round trip: JSON -> blob -> policy is the same policy"))
+		tap_diag("%s", err);
 
-	j = tppctl_policy_source_json(&q);
+	j = ret ? NULL : tppctl_policy_source_json(&q);
 	dumped = j ? json_dumps(j, JSON_REAL_PRECISION(15)) : NULL;
 	json_decref(j);
 	ret = dumped ? compile(dumped, NULL, &r, err, sizeof(err)) : -ENOMEM;
-	if (!is_int(ret, 0, "round trip: the policy printed as source compiles"))
+	if (!ok(!ret && tppgate_policy_equal(&q, &r),
+		"round trip: policy -> JSON source -> policy is the same policy"))
 		tap_diag("%s\n%s", err, dumped ? dumped : "");
-	ok(!ret && tppgate_policy_equal(&q, &r),
-	   "round trip: policy -> JSON source -> policy is the same policy");
 	free(dumped);
 	tppgate_policy_free(&p);
 	tppgate_policy_free(&q);

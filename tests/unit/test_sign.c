@@ -137,7 +137,8 @@ static void own(struct fixture *f)
 	ret = tppgate_verify(f->blob, f->blen, sig, slen, f->b.cert, f->b.clen,
 			     err, sizeof(err));
 	is_int(ret, -ENOKEY, "another certificate: -ENOKEY");
-	ok(strstr(err, "signed by another key"), "which says so");
+	ok(strstr(err, "no signer is vouched for by a trusted certificate"),
+	   "which says so");
 	memcpy(tampered, sig, slen);
 	tampered[slen - 1] ^= 1;
 	is_int(tppgate_verify(f->blob, f->blen, tampered, slen, f->a.cert,
@@ -171,7 +172,7 @@ static void certificate(struct fixture *f)
 	char *t;
 
 	put(f->dir, "a.crt", f->a.cert, f->a.clen);
-	if (!is_int(unit_run_in(f->dir, text), 0, "openssl reads the certificate"))
+	if (!pre(!unit_run_in(f->dir, text), "openssl x509 -text reads the certificate"))
 		return;
 	t = get(f->dir, "a.txt", &len);
 	ok(t && strstr(t, "Version: 3"), "an X.509 v3 certificate");
@@ -239,7 +240,7 @@ static void openssl(struct fixture *f)
 	put(f->dir, "b.key", f->b.key, f->b.klen);
 	put(f->dir, "b.crt", f->b.cert, f->b.clen);
 
-	if (!is_int(unit_run_in(f->dir, sign), 0, "openssl cms -sign -binary -noattr -nocerts -md sha256 -outform DER"))
+	if (!pre(!unit_run_in(f->dir, sign), "openssl cms -sign -binary -noattr -nocerts -md sha256 -outform DER"))
 		return;
 	sig = get(f->dir, "sig.der", &len);
 	ret = tppgate_verify(f->blob, f->blen, sig, len, f->a.cert, f->a.clen,
@@ -254,7 +255,7 @@ static void openssl(struct fixture *f)
 	is_int(unit_run_in(f->dir, check_ours), 0,
 	       "openssl cms -verify accepts tppgate_sign()'s signature");
 
-	is_int(unit_run_in(f->dir, sign_pem), 0, "openssl can sign to PEM");
+	pre(!unit_run_in(f->dir, sign_pem), "openssl cms -sign -outform PEM");
 	pem = get(f->dir, "sig.pem", &dlen);
 	ret = pem ? tppgate_sig_parse(pem, dlen, &der, &dlen, NULL) : -ENOENT;
 	ok(!ret && dlen == len && !memcmp(der, sig, len),
@@ -264,7 +265,7 @@ static void openssl(struct fixture *f)
 	free(sig);
 	free(ours);
 
-	is_int(unit_run_in(f->dir, attrs), 0, "openssl with its default attributes");
+	pre(!unit_run_in(f->dir, attrs), "openssl cms -sign with its default attributes");
 	sig = get(f->dir, "attrs.der", &len);
 	ret = tppgate_verify(f->blob, f->blen, sig, len, f->a.cert, f->a.clen,
 			     err, sizeof(err));
@@ -273,32 +274,32 @@ static void openssl(struct fixture *f)
 	ok(strstr(err, "S/MIME capabilities"), "which says why");
 	free(sig);
 
-	is_int(unit_run_in(f->dir, nosmimecap), 0, "openssl with attributes, -nosmimecap");
+	pre(!unit_run_in(f->dir, nosmimecap), "openssl cms -sign -nosmimecap");
 	sig = get(f->dir, "nocap.der", &len);
 	is_int(tppgate_verify(f->blob, f->blen, sig, len, f->a.cert, f->a.clen,
 			      NULL, 0), 0,
 	       "other signed attributes are fine, as in the kernel");
 	free(sig);
 
-	is_int(unit_run_in(f->dir, attached), 0, "openssl -nodetach");
+	pre(!unit_run_in(f->dir, attached), "openssl cms -sign -nodetach");
 	sig = get(f->dir, "attached.der", &len);
 	is_int(tppgate_verify(f->blob, f->blen, sig, len, f->a.cert, f->a.clen,
 			      NULL, 0), -EBADMSG,
 	       "embedded content: -EBADMSG, as the kernel");
 	free(sig);
 
-	is_int(unit_run_in(f->dir, embedded), 0, "openssl signs with another key and its certificate");
+	pre(!unit_run_in(f->dir, embedded), "openssl cms -sign with another key and its certificate");
 	sig = get(f->dir, "embedded.der", &len);
 	is_int(tppgate_verify(f->blob, f->blen, sig, len, f->a.cert, f->a.clen,
 			      NULL, 0), -ENOKEY,
 	       "a certificate inside the message does not vouch for it");
 	free(sig);
 
-	is_int(unit_run_in(f->dir, sha1), 0, "openssl -md sha1");
+	pre(!unit_run_in(f->dir, sha1), "openssl cms -sign -md sha1");
 	sig = get(f->dir, "sha1.der", &len);
 	is_int(tppgate_verify(f->blob, f->blen, sig, len, f->a.cert, f->a.clen,
-			      NULL, 0), -ENOPKG,
-	       "a SHA-1 signature: -ENOPKG");
+			      NULL, 0), 0,
+	       "a SHA-1 signature verifies: the kernel's PKCS#7 parser takes it");
 	free(sig);
 }
 
@@ -307,16 +308,15 @@ void test_sign(void)
 	struct fixture f;
 
 	memset(&f, 0, sizeof(f));
-	if (!is_int(setup(&f), 0, "two fresh key pairs and a blob")) {
+	if (!pre(!setup(&f), "two fresh key pairs and a blob")) {
 		teardown(&f);
 		return;
 	}
 	own(&f);
-	if (have_openssl(f.dir)) {
+	/* scripts/install-deps installs openssl: without it, fail. */
+	if (pre(have_openssl(f.dir), "the openssl command runs")) {
 		certificate(&f);
 		openssl(&f);
-	} else {
-		tap_skip("no openssl command", "signatures made by openssl");
 	}
 	teardown(&f);
 }

@@ -3,8 +3,11 @@
  * Host unit tests of libtppgate and tppctl, one TAP stream. No kernel
  * module needed: the netlink tests stand in for the kernel themselves.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -32,6 +35,45 @@ int unit_run_in(const char *dir, char *const argv[])
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+/*
+ * The SHA-256 of @len bytes at @data as the sha256sum command computes it:
+ * known answers for the hashes libtppgate makes, computed apart from it.
+ * Return: 0, or a negative errno.
+ */
+int unit_sha256sum(const void *data, size_t len, unsigned char out[32])
+{
+	char dir[] = "/tmp/tppgate-sum-XXXXXX", path[64], hex[65];
+	char *const sum[] = { "sh", "-c", "sha256sum <in >out", NULL };
+	char *const rm[] = { "rm", "-rf", dir, NULL };
+	unsigned int i, byte;
+	int ret = -EIO;
+	FILE *f;
+
+	if (!mkdtemp(dir))
+		return -errno;
+	snprintf(path, sizeof(path), "%s/in", dir);
+	f = fopen(path, "w");
+	if (!f || fwrite(data, 1, len, f) != len || fclose(f))
+		goto out;
+	if (unit_run_in(dir, sum))
+		goto out;
+	snprintf(path, sizeof(path), "%s/out", dir);
+	f = fopen(path, "r");
+	if (!f)
+		goto out;
+	if (fscanf(f, "%64[0-9a-f]", hex) == 1 && strlen(hex) == 64) {
+		for (i = 0; i < 32; i++) {
+			sscanf(hex + 2 * i, "%2x", &byte);
+			out[i] = (unsigned char)byte;
+		}
+		ret = 0;
+	}
+	fclose(f);
+out:
+	unit_run_in("/", rm);
+	return ret;
+}
+
 int main(void)
 {
 	test_bdf();
@@ -44,5 +86,8 @@ int main(void)
 	test_policy_json();
 	test_sign();
 	test_tppctl_policy();
+	test_parity();
+	test_daemon();
+	test_grant();
 	return tap_done();
 }

@@ -2,6 +2,8 @@
 #ifndef UNIT_H
 #define UNIT_H
 
+#include <stddef.h>
+
 #include "tap.h"
 
 void test_bdf(void);
@@ -14,7 +16,11 @@ void test_policy(void);
 void test_policy_json(void);
 void test_sign(void);
 void test_tppctl_policy(void);
+void test_parity(void);
+void test_daemon(void);
+void test_grant(void);
 
 int unit_run_in(const char *dir, char *const argv[]);
+int unit_sha256sum(const void *data, size_t len, unsigned char out[32]);
 
 #endif /* UNIT_H */

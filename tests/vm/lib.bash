@@ -27,6 +27,9 @@ VM_RESULTS=$VM_TOP/build/results
 # (scenarios/lib.sh).
 VM_TPPGATE_ARGS="ids=1234:11e8 manual=1"
 VM_EDU_ADDRS="10 11 12 13"
+# The VM's DMI product UUID (QEMU leaves it all zeros, which Linux does not
+# show), for the host-binding scenario.
+VM_UUID=7470706d-0000-4000-8000-000000000001
 
 vm_die()
 {
@@ -230,6 +233,15 @@ vm_build_initramfs()
 		*.ko.zst) zstd -qdc "$e1000" >"$root/tpp/modules/e1000.ko" ;;
 		esac
 	done
+	# SHA-384/512 for policy signatures: a module on 6.1 (built in later),
+	# which a real system autoloads; parity_test loads it.
+	for f in /lib/modules/"$kver"/kernel/crypto/sha512_generic.ko*; do
+		case $f in
+		*.ko) cp "$f" "$root/tpp/modules/sha512_generic.ko" ;;
+		*.ko.xz) xz -dc "$f" >"$root/tpp/modules/sha512_generic.ko" ;;
+		*.ko.zst) zstd -qdc "$f" >"$root/tpp/modules/sha512_generic.ko" ;;
+		esac
+	done
 
 	# nvme and what it needs, in load order (the SR-IOV test loads them):
 	# the PF's driver is what enables its virtual functions.
@@ -256,6 +268,9 @@ vm_build_initramfs()
 	fi
 	if [ -x "$VM_TOP/build/userspace/tppctl" ]; then
 		vm_install_bin "$root" "$VM_TOP/build/userspace/tppctl" /usr/bin/tppctl
+	fi
+	if [ -x "$VM_TOP/build/userspace/tppgated" ]; then
+		vm_install_bin "$root" "$VM_TOP/build/userspace/tppgated" /usr/bin/tppgated
 	fi
 	for f in "$VM_TOP"/build/selftests/*; do
 		if [ -f "$f" ] && [ -x "$f" ]; then
@@ -307,6 +322,7 @@ vm_boot()
 	else
 		qemu+=(-accel tcg)
 	fi
+	qemu+=(-uuid "$VM_UUID")
 	qemu+=(-kernel "/boot/vmlinuz-$kver" -initrd "$VM_BUILD/$kver/initramfs.cpio.gz")
 	qemu+=(-append "console=ttyS0 panic_on_warn=1 panic=-1 oops=panic quiet loglevel=5 tppvm.mode=$mode${interactive:+ tppvm.interactive=1}${TPPGATE_VM_ONLY:+ tppvm.only=${TPPGATE_VM_ONLY// /,}}")
 	# 00:02.0 std VGA (the boot VGA device), 00:03.0 e1000, 00:05.0 an
@@ -329,7 +345,7 @@ vm_boot()
 		"${qemu[@]}" || ret=$?
 	else
 		qemu+=(-serial stdio -monitor none)
-		timeout -k 10 "${TPPGATE_VM_TIMEOUT:-900}" "${qemu[@]}" \
+		timeout -k 10 "${TPPGATE_VM_TIMEOUT:-1800}" "${qemu[@]}" \
 			</dev/null >"$console" 2>&1 || ret=$?
 	fi
 	return $ret

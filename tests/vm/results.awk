@@ -13,7 +13,8 @@
 #   @@TPPGATE-DONE                 (once, when init reached the end)
 #
 # Only per-test result lines count ("ok N name", "not ok N name", at the
-# start of a line); plans and "# " lines are not tests. "ok ... # SKIP" is a
+# start of a line); plans and "# " lines are not tests. "Bail out! why" (a
+# failed precondition) is one failing test and ends the program's checks. "ok ... # SKIP" is a
 # skip. A program gets a failing test of its own if it exits non-zero
 # (other than kselftest's 4, "skipped") without a failing test, runs fewer
 # tests than it planned, prints no test at all, or never reaches its END
@@ -24,6 +25,10 @@ function emit(status, desc) {
 }
 
 function close_section(rc) {
+	if (bailed) {
+		prog = ""
+		return
+	}
 	if (n == 0 && !(plan == 0 && planskip))
 		emit("not ok", "reported no test results")
 	else if (plan >= 0 && n != plan)
@@ -45,6 +50,7 @@ function close_section(rc) {
 	running = ""
 	n = 0
 	failed = 0
+	bailed = 0
 	plan = -1
 	planskip = 0
 	next
@@ -66,6 +72,17 @@ function close_section(rc) {
 prog == "" {
 	if ($0 != "")
 		print "# " $0
+	next
+}
+
+# A program that cannot go on (a precondition failed) says why, once.
+/^Bail out!/ {
+	if (!bailed) {
+		reason = $0
+		sub(/^Bail out![ \t]*/, "", reason)
+		emit("not ok", "bailed out: " reason)
+		bailed = 1
+	}
 	next
 }
 
@@ -127,8 +144,9 @@ END {
 		emit("not ok", "did not finish (the guest died or hung here)")
 		prog = ""
 	}
+	# A precondition: only its failure is a test result.
 	if (!done)
 		print "not ok - " kver " guest: reached the end of the test run"
 	else
-		print "ok - " kver " guest: reached the end of the test run"
+		print "# precondition ok: " kver " guest: reached the end of the test run"
 }

@@ -82,15 +82,34 @@
  *       TPPGATE_STATUS_A_NODE_CAP:        NLA_U64, the cap in force now
  *                                         (absent: no cap)
  *       TPPGATE_STATUS_A_POLICY_SERIAL:   NLA_U64 (absent: no policy)
+ *       TPPGATE_STATUS_A_GRANT:           NLA_U64, the TPP granted by the
+ *                                         daemon (absent: no grant)
+ *       TPPGATE_STATUS_A_GRANT_SERIAL:    NLA_U64, the policy serial the
+ *                                         grant was computed for
+ *       TPPGATE_STATUS_A_LEASE_LEFT_MS:   NLA_U64, milliseconds until the
+ *                                         grant's lease lapses, 0 once it
+ *                                         has (absent: no grant)
+ *       TPPGATE_STATUS_A_OFFLINE_SECS:    NLA_U64, seconds since the lease
+ *                                         lapsed (absent while it holds)
+ *       TPPGATE_STATUS_A_EFFECTIVE_CAP:   NLA_U64, the cap admission uses
+ *                                         now: the node cap, or under
+ *                                         GRANT_REQUIRED min(node cap,
+ *                                         grant) while the lease holds
+ *                                         (after a lapse nothing new is
+ *                                         admitted) and the offline cap
+ *                                         after the offline grace
+ *                                         (absent: no cap)
  *
  * TPPGATE_CMD_EVENT (multicast only, group "events")
  * -----------------
  *   Sent once per change of a device's state (a change of reason alone
- *   sends none), and when a policy is loaded or lapses.
+ *   sends none), when a policy is loaded or lapses, and when the grant
+ *   changes, its lease lapses or the offline cap comes into force.
  *     TPPGATE_A_EVENT:       NLA_U32, enum tppgate_event
  *     TPPGATE_A_DEVICE:      NLA_NESTED, the device after the change, as in
  *                            DEVICE_GET (device events)
  *     TPPGATE_A_POLICY_INFO: NLA_NESTED, as in POLICY_GET (policy events)
+ *     TPPGATE_A_STATUS:      NLA_NESTED, as in STATUS_GET (grant events)
  *
  * TPPGATE_CMD_POLICY_SET (CAP_NET_ADMIN and CAP_SYS_ADMIN)
  * ----------------------
@@ -134,6 +153,31 @@
  *     TPPGATE_A_POLICY_INFO: NLA_NESTED, enum tppgate_policy_attr: every
  *       field of the policy in force that is not a table (FORMAT through
  *       DEFAULT_ACTION), plus the TPPGATE_POLICY_A_INFO_* attributes.
+ *
+ * TPPGATE_CMD_GRANT_SET (CAP_NET_ADMIN)
+ * ---------------------
+ *   The daemon grants this host TPP it reserved in the cluster ledger, for
+ *   a lease. Under a policy with GRANT_REQUIRED, admission uses
+ *   min(node cap, grant) while the lease holds; once it lapses nothing new
+ *   is admitted, and after the policy's OFFLINE_GRACE the cap becomes its
+ *   OFFLINE_CAP (devices above it go over the cap, then are revoked). A
+ *   renewal, even after a lapse, restores the grant. Lease and grace run on
+ *   CLOCK_BOOTTIME. A grant under a policy without GRANT_REQUIRED is
+ *   accepted and reported, and has no effect on admission.
+ *     TPPGATE_A_GRANT: NLA_NESTED, enum tppgate_grant_attr
+ *       TPPGATE_GRANT_A_TPP:    NLA_U64, TPP granted to this host
+ *       TPPGATE_GRANT_A_LEASE:  NLA_U32, seconds, 1..TPPGATE_GRANT_LEASE_MAX
+ *       TPPGATE_GRANT_A_SERIAL: NLA_U64, serial of the policy the grant was
+ *                               computed for
+ *   Reply: TPPGATE_A_STATUS as in STATUS_GET, after the change.
+ *   Errors (the grant in force is left as it was):
+ *     -EPERM       caller lacks CAP_NET_ADMIN
+ *     -EINVAL      a required attribute is missing or malformed
+ *     -ERANGE      lease outside 1..TPPGATE_GRANT_LEASE_MAX
+ *     -ENOENT      no policy loaded
+ *     -ESTALE      the serial is not the policy in force: the daemon must
+ *                  read the policy again and recompute
+ *     -ESHUTDOWN   the module is unloading
  *
  * Policy blob
  * -----------
@@ -213,6 +257,9 @@
 #define TPPGATE_REVOKE_DEADLINE_MAX	(7 * 24 * 3600)
 #define TPPGATE_SHA256_LEN		32
 
+/* Longest grant lease, in seconds. */
+#define TPPGATE_GRANT_LEASE_MAX		3600
+
 enum tppgate_cmd {
 	TPPGATE_CMD_UNSPEC,
 	TPPGATE_CMD_DEVICE_GET,
@@ -222,6 +269,7 @@ enum tppgate_cmd {
 	TPPGATE_CMD_EVENT,
 	TPPGATE_CMD_POLICY_SET,
 	TPPGATE_CMD_POLICY_GET,
+	TPPGATE_CMD_GRANT_SET,
 	__TPPGATE_CMD_MAX
 };
 
@@ -235,6 +283,7 @@ enum tppgate_attr {
 	TPPGATE_A_POLICY,
 	TPPGATE_A_SIGNATURE,
 	TPPGATE_A_POLICY_INFO,
+	TPPGATE_A_GRANT,
 	__TPPGATE_A_MAX
 };
 
@@ -273,10 +322,26 @@ enum tppgate_status_attr {
 	TPPGATE_STATUS_A_NODE_CAP,
 	TPPGATE_STATUS_A_POLICY_SERIAL,
 	TPPGATE_STATUS_A_PAD,
+	TPPGATE_STATUS_A_GRANT,
+	TPPGATE_STATUS_A_GRANT_SERIAL,
+	TPPGATE_STATUS_A_LEASE_LEFT_MS,
+	TPPGATE_STATUS_A_OFFLINE_SECS,
+	TPPGATE_STATUS_A_EFFECTIVE_CAP,
 	__TPPGATE_STATUS_A_MAX
 };
 
 #define TPPGATE_STATUS_A_MAX (__TPPGATE_STATUS_A_MAX - 1)
+
+enum tppgate_grant_attr {
+	TPPGATE_GRANT_A_UNSPEC,
+	TPPGATE_GRANT_A_TPP,
+	TPPGATE_GRANT_A_LEASE,
+	TPPGATE_GRANT_A_SERIAL,
+	TPPGATE_GRANT_A_PAD,
+	__TPPGATE_GRANT_A_MAX
+};
+
+#define TPPGATE_GRANT_A_MAX (__TPPGATE_GRANT_A_MAX - 1)
 
 /**
  * enum tppgate_state - what the gate is doing with an accelerator
@@ -323,6 +388,8 @@ enum tppgate_state {
  * @TPPGATE_REASON_FOLLOWS_PF: an SR-IOV virtual function, which follows its
  *	physical function: admitted at 0 TPP while the PF is admitted (the PF
  *	counts the whole device), held otherwise.
+ * @TPPGATE_REASON_NO_GRANT: the policy requires a grant and none is in
+ *	force (never granted, or its lease lapsed).
  * @__TPPGATE_REASON_MAX: one past the last reason, for bounds
  */
 enum tppgate_reason {
@@ -339,6 +406,7 @@ enum tppgate_reason {
 	TPPGATE_REASON_OVER_CAP,
 	TPPGATE_REASON_EXPIRED,
 	TPPGATE_REASON_FOLLOWS_PF,
+	TPPGATE_REASON_NO_GRANT,
 	__TPPGATE_REASON_MAX
 };
 
@@ -379,15 +447,25 @@ enum tppgate_device_flags {
  * @TPPGATE_STATUS_F_MANUAL: manual=1: DEVICE_ADMIT and DEVICE_QUARANTINE
  *	are allowed (an explicit override of the policy, logged).
  * @TPPGATE_STATUS_F_POLICY_EXPIRED: the policy in force has expired.
+ * @TPPGATE_STATUS_F_GRANT_REQUIRED: the policy in force requires a grant.
+ * @TPPGATE_STATUS_F_LEASE_LAPSED: the grant's lease lapsed without renewal.
+ * @TPPGATE_STATUS_F_OFFLINE_CAP: the offline grace is over; the policy's
+ *	offline cap is in force.
  * @__TPPGATE_STATUS_F_ALL: every flag defined so far
  */
 enum tppgate_status_flags {
 	TPPGATE_STATUS_F_GATE_BOOT_VGA = 1U << 0,
 	TPPGATE_STATUS_F_MANUAL = 1U << 1,
 	TPPGATE_STATUS_F_POLICY_EXPIRED = 1U << 2,
+	TPPGATE_STATUS_F_GRANT_REQUIRED = 1U << 3,
+	TPPGATE_STATUS_F_LEASE_LAPSED = 1U << 4,
+	TPPGATE_STATUS_F_OFFLINE_CAP = 1U << 5,
 	__TPPGATE_STATUS_F_ALL = TPPGATE_STATUS_F_GATE_BOOT_VGA |
 				 TPPGATE_STATUS_F_MANUAL |
-				 TPPGATE_STATUS_F_POLICY_EXPIRED
+				 TPPGATE_STATUS_F_POLICY_EXPIRED |
+				 TPPGATE_STATUS_F_GRANT_REQUIRED |
+				 TPPGATE_STATUS_F_LEASE_LAPSED |
+				 TPPGATE_STATUS_F_OFFLINE_CAP
 };
 
 /**
@@ -414,6 +492,11 @@ enum tppgate_boot_mode {
  * @TPPGATE_EVENT_DEVICE_OVER_CAP: an admitted device is now over the cap.
  * @TPPGATE_EVENT_POLICY_LOADED: a new policy is in force.
  * @TPPGATE_EVENT_POLICY_EXPIRED: the policy in force passed its not-after.
+ * @TPPGATE_EVENT_GRANT_CHANGED: GRANT_SET changed the TPP granted, or renewed
+ *	a grant whose lease had lapsed.
+ * @TPPGATE_EVENT_LEASE_LAPSED: the grant's lease lapsed without renewal.
+ * @TPPGATE_EVENT_OFFLINE_CAP: the offline grace is over; the offline cap
+ *	is in force.
  * @TPPGATE_EVENT_UNSPEC: never sent
  * @__TPPGATE_EVENT_MAX: one past the last event, for bounds
  */
@@ -427,6 +510,9 @@ enum tppgate_event {
 	TPPGATE_EVENT_DEVICE_OVER_CAP,
 	TPPGATE_EVENT_POLICY_LOADED,
 	TPPGATE_EVENT_POLICY_EXPIRED,
+	TPPGATE_EVENT_GRANT_CHANGED,
+	TPPGATE_EVENT_LEASE_LAPSED,
+	TPPGATE_EVENT_OFFLINE_CAP,
 	__TPPGATE_EVENT_MAX
 };
 

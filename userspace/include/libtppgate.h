@@ -68,6 +68,12 @@ struct tppgate_device_info {
  * @admitted_tpp: TPP of admitted and over-cap devices (0 if not reported).
  * @has_node_cap: a cap is in force; @node_cap is it.
  * @has_policy: a policy is in force; @policy_serial is its serial.
+ * @has_grant: the daemon granted TPP; @grant is it, @grant_serial the
+ *	policy serial it was computed for, @lease_left_ms what is left of
+ *	its lease (0 once it lapsed).
+ * @has_offline: the lease lapsed @offline_secs seconds ago.
+ * @has_effective_cap: admission uses @effective_cap now (the node cap, or
+ *	with a grant required min(node cap, grant), or the offline cap).
  */
 struct tppgate_status_info {
 	char version[TPPGATE_VERSION_LEN];
@@ -83,6 +89,14 @@ struct tppgate_status_info {
 	uint64_t node_cap;
 	bool has_policy;
 	uint64_t policy_serial;
+	bool has_grant;
+	uint64_t grant;
+	uint64_t grant_serial;
+	uint64_t lease_left_ms;
+	bool has_offline;
+	uint64_t offline_secs;
+	bool has_effective_cap;
+	uint64_t effective_cap;
 };
 
 /**
@@ -90,6 +104,7 @@ struct tppgate_status_info {
  * @event: enum tppgate_event, never TPPGATE_EVENT_UNSPEC.
  * @has_device: a device event; @device is the device after the change.
  * @has_policy_serial: a policy event that named the policy's serial.
+ * @has_status: a grant event; @status is the module's state after it.
  */
 struct tppgate_event_info {
 	enum tppgate_event event;
@@ -97,6 +112,8 @@ struct tppgate_event_info {
 	struct tppgate_device_info device;
 	bool has_policy_serial;
 	uint64_t policy_serial;
+	bool has_status;
+	struct tppgate_status_info status;
 };
 
 /**
@@ -224,6 +241,18 @@ int tppgate_device_quarantine(struct tppgate_handle *h, const char *bdf,
 			      struct tppgate_device_info *out);
 int tppgate_status_get(struct tppgate_handle *h,
 		       struct tppgate_status_info *out);
+/*
+ * tppgate_grant_set() - grant this host @tpp for @lease seconds, computed
+ * for the policy of serial @serial (TPPGATE_CMD_GRANT_SET)
+ * @out: the module's state afterwards; may be NULL
+ *
+ * Return: 0; -ERANGE for a lease outside 1..TPPGATE_GRANT_LEASE_MAX
+ * (nothing is sent); or the kernel's refusal: -ESTALE when @serial is not
+ * the policy in force (read it again and recompute), -ENOENT no policy,
+ * -EPERM, -EINVAL, -ESHUTDOWN.
+ */
+int tppgate_grant_set(struct tppgate_handle *h, uint64_t tpp, uint32_t lease,
+		      uint64_t serial, struct tppgate_status_info *out);
 
 /*
  * Events come on a second socket of the handle, so that they never mix with
@@ -385,6 +414,11 @@ const char *tppgate_policy_attr_at(const void *blob, size_t len, size_t off);
 /* Whether @file ends with the trailer's magic (it claims to be a .tpp). */
 bool tppgate_file_is_signed(const void *file, size_t len);
 /*
+ * Is @file a signed policy cut short: a blob, then the start of a DER
+ * signature, and no trailer? (What a copy that stopped early leaves.)
+ */
+bool tppgate_file_truncated(const void *file, size_t len);
+/*
  * Splits a .tpp into its blob and signature (pointers into @file).
  * Return: 0; -EBADMSG not a .tpp, or lengths that do not add up; -E2BIG a
  * blob or signature over its maximum; -EPROTONOSUPPORT another trailer
@@ -451,12 +485,19 @@ int tppgate_sign(const void *blob, size_t blen, const void *key, size_t klen,
 		 const void *cert, size_t clen, uint8_t **sig, size_t *slen,
 		 char *err, size_t errlen);
 /*
- * Checks @sig over @blob as the kernel would, with @cert (PEM or DER) as
- * the only trusted key: no chain, no certificates from the message.
- * Return: 0; -EBADMSG not a detached PKCS#7/CMS SignedData of plain data;
- * -ENOKEY signed by another key; -EKEYREJECTED does not match the blob, or
- * carries what the kernel refuses (S/MIME capabilities); -ENOPKG a digest
- * or algorithm the kernel lacks; -EINVAL a certificate that does not parse.
+ * Checks @sig over @blob as the kernel's POLICY_SET does, with the
+ * certificates in @cert (one DER certificate or a PEM bundle, like
+ * TPPGATE_CERTS) as its trusted keys. A certificate carried in the message
+ * counts only if a trusted one is it or issued it. Several signers: one
+ * that a trusted key vouches for suffices, but a trusted key whose
+ * signature does not match refuses the whole message, as in the kernel.
+ * Return: 0; -E2BIG a blob or signature over its bound; -EBADMSG not a
+ * detached PKCS#7/CMS SignedData, no signer, or malformed signed
+ * attributes; -EINVAL signers with and without signed attributes, content
+ * that is not pkcs7-data, or certificates that do not parse; -ENOKEY no
+ * trusted signer; -EKEYREJECTED a signature that does not match, or what
+ * the kernel refuses (S/MIME capabilities, repeated attributes); -ENOPKG
+ * a digest or algorithm the kernel lacks.
  */
 int tppgate_verify(const void *blob, size_t blen, const void *sig,
 		   size_t slen, const void *cert, size_t clen, char *err,
@@ -503,7 +544,8 @@ int tppgate_keygen(unsigned int bits, const char *cn, unsigned int days,
 /* The certificate's subject, one line ("CN=..."). */
 int tppgate_cert_subject(const void *cert, size_t clen, char *buf,
 			 size_t len);
-void tppgate_sha256(const void *data, size_t len,
-		    uint8_t out[TPPGATE_SHA256_LEN]);
+/* SHA-256 of @data. Return: 0, or -EIO if libcrypto could not digest. */
+int tppgate_sha256(const void *data, size_t len,
+		   uint8_t out[TPPGATE_SHA256_LEN]);
 
 #endif /* LIBTPPGATE_H */

@@ -68,6 +68,11 @@ static const struct nla_policy status_policy[TPPGATE_STATUS_A_MAX + 1] = {
 	[TPPGATE_STATUS_A_ADMITTED_TPP] = U64_POLICY,
 	[TPPGATE_STATUS_A_NODE_CAP] = U64_POLICY,
 	[TPPGATE_STATUS_A_POLICY_SERIAL] = U64_POLICY,
+	[TPPGATE_STATUS_A_GRANT] = U64_POLICY,
+	[TPPGATE_STATUS_A_GRANT_SERIAL] = U64_POLICY,
+	[TPPGATE_STATUS_A_LEASE_LEFT_MS] = U64_POLICY,
+	[TPPGATE_STATUS_A_OFFLINE_SECS] = U64_POLICY,
+	[TPPGATE_STATUS_A_EFFECTIVE_CAP] = U64_POLICY,
 };
 
 /* Of a policy event's TPPGATE_A_POLICY_INFO, only the serial is used. */
@@ -295,6 +300,36 @@ static const int status_required[] = {
 	TPPGATE_STATUS_A_N_UNMANAGED_BOUND, TPPGATE_STATUS_A_N_UNMANAGED,
 };
 
+/*
+ * A grant comes whole: its TPP, the serial it was computed for and what is
+ * left of its lease. One without the others is malformed.
+ */
+static int decode_grant(struct nlattr **tb, struct tppgate_status_info *out)
+{
+	struct nlattr *g = tb[TPPGATE_STATUS_A_GRANT];
+	struct nlattr *gs = tb[TPPGATE_STATUS_A_GRANT_SERIAL];
+	struct nlattr *left = tb[TPPGATE_STATUS_A_LEASE_LEFT_MS];
+
+	if (!g != !gs || !g != !left)
+		return -EINVAL;
+	if (g) {
+		out->has_grant = true;
+		out->grant = nla_get_u64(g);
+		out->grant_serial = nla_get_u64(gs);
+		out->lease_left_ms = nla_get_u64(left);
+	}
+	if (tb[TPPGATE_STATUS_A_OFFLINE_SECS]) {
+		out->has_offline = true;
+		out->offline_secs = nla_get_u64(tb[TPPGATE_STATUS_A_OFFLINE_SECS]);
+	}
+	if (tb[TPPGATE_STATUS_A_EFFECTIVE_CAP]) {
+		out->has_effective_cap = true;
+		out->effective_cap =
+			nla_get_u64(tb[TPPGATE_STATUS_A_EFFECTIVE_CAP]);
+	}
+	return 0;
+}
+
 static int decode_status_nest(const struct nlattr *nest,
 			      struct tppgate_status_info *out)
 {
@@ -339,7 +374,7 @@ static int decode_status_nest(const struct nlattr *nest,
 		out->policy_serial =
 			nla_get_u64(tb[TPPGATE_STATUS_A_POLICY_SERIAL]);
 	}
-	return 0;
+	return decode_grant(tb, out);
 }
 
 int tppgate_decode_status_attrs(const void *attrs, size_t len,
@@ -381,6 +416,7 @@ int tppgate_decode_event_attrs(const void *attrs, size_t len,
 {
 	struct nlattr *tb[TPPGATE_A_MAX + 1] = { NULL };
 	uint32_t event;
+	bool grant;
 	int err;
 
 	err = parse(tb, TPPGATE_A_MAX, attrs, len, top_policy);
@@ -400,6 +436,18 @@ int tppgate_decode_event_attrs(const void *attrs, size_t len,
 		out->has_device = true;
 		return tppgate_decode_device_nest(tb[TPPGATE_A_DEVICE],
 						  &out->device);
+	}
+	/* Grant events carry the module's state after the change. */
+	grant = event == TPPGATE_EVENT_GRANT_CHANGED ||
+		event == TPPGATE_EVENT_LEASE_LAPSED ||
+		event == TPPGATE_EVENT_OFFLINE_CAP;
+	if (grant && !tb[TPPGATE_A_STATUS])
+		return -EINVAL;
+	if (tb[TPPGATE_A_STATUS]) {
+		out->has_status = true;
+		err = decode_status_nest(tb[TPPGATE_A_STATUS], &out->status);
+		if (err)
+			return err;
 	}
 	if (tb[TPPGATE_A_POLICY_INFO])
 		return decode_policy_info(tb[TPPGATE_A_POLICY_INFO], out);

@@ -35,6 +35,7 @@ static const char *const reason_names[] = {
 	[TPPGATE_REASON_OVER_CAP] = "over-cap",
 	[TPPGATE_REASON_EXPIRED] = "expired",
 	[TPPGATE_REASON_FOLLOWS_PF] = "follows-pf",
+	[TPPGATE_REASON_NO_GRANT] = "no-grant",
 };
 
 /* TPPGATE_EVENT_UNSPEC has no name: it is never a real event. */
@@ -47,6 +48,9 @@ static const char *const event_names[] = {
 	[TPPGATE_EVENT_DEVICE_OVER_CAP] = "over-cap",
 	[TPPGATE_EVENT_POLICY_LOADED] = "policy-loaded",
 	[TPPGATE_EVENT_POLICY_EXPIRED] = "policy-expired",
+	[TPPGATE_EVENT_GRANT_CHANGED] = "grant-changed",
+	[TPPGATE_EVENT_LEASE_LAPSED] = "lease-lapsed",
+	[TPPGATE_EVENT_OFFLINE_CAP] = "offline-cap",
 };
 
 static const char *const boot_mode_names[] = {
@@ -68,6 +72,9 @@ static const char *const status_flag_names[] = {
 	[0] = "gate-boot-vga",	/* TPPGATE_STATUS_F_GATE_BOOT_VGA */
 	[1] = "manual",		/* TPPGATE_STATUS_F_MANUAL */
 	[2] = "policy-expired",	/* TPPGATE_STATUS_F_POLICY_EXPIRED */
+	[3] = "grant-required",	/* TPPGATE_STATUS_F_GRANT_REQUIRED */
+	[4] = "lease-lapsed",	/* TPPGATE_STATUS_F_LEASE_LAPSED */
+	[5] = "offline-cap",	/* TPPGATE_STATUS_F_OFFLINE_CAP */
 };
 
 /* These three are also the words of the JSON policy source. */

@@ -54,11 +54,14 @@ struct tppgate_handle {
 	size_t blob_at, blob_len;	/* the last POLICY_SET's blob */
 };
 
-/* What a request carries: a BDF, or a policy and its signature. */
+/* What a request carries: a BDF, a policy and its signature, or a grant. */
 struct req_attrs {
 	const char *bdf;
 	const void *blob, *sig;
 	size_t blen, slen;
+	bool grant;
+	uint64_t tpp, serial;
+	uint32_t lease;
 };
 
 /* One request and the state of its replies. */
@@ -374,6 +377,15 @@ static int put_attrs(struct nl_msg *msg, const struct req_attrs *ra)
 			return -EMSGSIZE;
 		nla_nest_end(msg, nest);
 	}
+	if (ra->grant) {
+		nest = nla_nest_start(msg, TPPGATE_A_GRANT | NLA_F_NESTED);
+		if (!nest ||
+		    nla_put_u64(msg, TPPGATE_GRANT_A_TPP, ra->tpp) < 0 ||
+		    nla_put_u32(msg, TPPGATE_GRANT_A_LEASE, ra->lease) < 0 ||
+		    nla_put_u64(msg, TPPGATE_GRANT_A_SERIAL, ra->serial) < 0)
+			return -EMSGSIZE;
+		nla_nest_end(msg, nest);
+	}
 	/* The blob first: tppgate_policy_error_offset() relies on it. */
 	if (ra->blob &&
 	    (nla_put(msg, TPPGATE_A_POLICY, (int)ra->blen, ra->blob) < 0 ||
@@ -555,6 +567,25 @@ int tppgate_status_get(struct tppgate_handle *h,
 	int err;
 
 	err = request(h, &rq, TPPGATE_CMD_STATUS_GET, 0, NULL);
+	if (!err && !rq.replies)
+		err = -EPROTO;
+	return err;
+}
+
+int tppgate_grant_set(struct tppgate_handle *h, uint64_t tpp, uint32_t lease,
+		      uint64_t serial, struct tppgate_status_info *out)
+{
+	struct tppgate_status_info scratch;
+	struct req rq = { .reply = status_reply, .out = out ? out : &scratch };
+	struct req_attrs ra = {
+		.grant = true, .tpp = tpp, .lease = lease, .serial = serial,
+	};
+	int err;
+
+	clear_errmsg(h);
+	if (!lease || lease > TPPGATE_GRANT_LEASE_MAX)
+		return -ERANGE;
+	err = request(h, &rq, TPPGATE_CMD_GRANT_SET, 0, &ra);
 	if (!err && !rq.replies)
 		err = -EPROTO;
 	return err;

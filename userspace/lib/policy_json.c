@@ -814,6 +814,7 @@ static json_t *parse(struct jctx *c, const struct jfile *f)
 {
 	json_error_t e;
 	json_t *root;
+	char *near;
 
 	if (f->len > SOURCE_MAX) {
 		tppgate_errf(c->err, c->errlen, -EINVAL,
@@ -821,9 +822,18 @@ static json_t *parse(struct jctx *c, const struct jfile *f)
 		return NULL;
 	}
 	root = json_loadb(f->text, f->len, JSON_REJECT_DUPLICATES, &e);
-	if (!root)
+	if (!root) {
+		/*
+		 * jansson quotes the text "near" the error. An included file
+		 * may be one its reader may not show (tppctl under sudo, an
+		 * include of /etc/shadow): its errors say where, never what.
+		 */
+		near = c->file ? strstr(e.text, " near ") : NULL;
+		if (near)
+			*near = '\0';
 		tppgate_errf(c->err, c->errlen, -EINVAL, "%s:%d:%d: %s",
 			     f->name, e.line, e.column, e.text);
+	}
 	return root;
 }
 
@@ -1058,6 +1068,5 @@ int tppgate_host_hash(uint32_t kind, const char *id,
 	/* The kernel hashes the lower-case form, without a newline. */
 	for (i = 0; i < n; i++)
 		low[i] = (id[i] >= 'A' && id[i] <= 'F') ? (char)(id[i] + 32) : id[i];
-	tppgate_sha256(low, n, out);
-	return 0;
+	return tppgate_sha256(low, n, out);
 }

@@ -32,6 +32,7 @@
 
 /* Larger than any key or certificate of ours; bounds what we parse. */
 #define PEM_MAX		(64 * 1024)
+#define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* Adds libcrypto's last reason to the message, and clears its queue. */
 static int ossl_err(char *err, size_t errlen, int ret, const char *what)
@@ -82,6 +83,48 @@ static X509 *load_cert(const void *cert, size_t clen)
 	return x;
 }
 
+/*
+ * Every certificate in @cert: one DER certificate, or a PEM bundle (as
+ * TPPGATE_CERTS is). NULL if none parses, or if any PEM block fails to.
+ */
+static STACK_OF(X509) *load_certs(const void *cert, size_t clen)
+{
+	STACK_OF(X509) *sk;
+	X509 *x;
+	BIO *b;
+
+	if (!clen || clen > PEM_MAX)
+		return NULL;
+	sk = sk_X509_new_null();
+	if (!sk)
+		return NULL;
+	if (!is_pem(cert, clen)) {
+		x = load_cert(cert, clen);
+		if (!x || !sk_X509_push(sk, x)) {
+			X509_free(x);
+			sk_X509_free(sk);
+			return NULL;
+		}
+		return sk;
+	}
+	b = mem_bio(cert, clen);
+	while (b && (x = PEM_read_bio_X509(b, NULL, NULL, NULL))) {
+		if (!sk_X509_push(sk, x)) {
+			X509_free(x);
+			break;
+		}
+	}
+	/* Stopping at the end is fine; at a block that does not parse is not. */
+	if (ERR_GET_REASON(ERR_peek_last_error()) != PEM_R_NO_START_LINE ||
+	    !sk_X509_num(sk)) {
+		sk_X509_pop_free(sk, X509_free);
+		sk = NULL;
+	}
+	ERR_clear_error();
+	BIO_free(b);
+	return sk;
+}
+
 static EVP_PKEY *load_key(const void *key, size_t klen)
 {
 	const unsigned char *p = key;
@@ -117,13 +160,18 @@ static int bio_take(BIO *b, char **out, size_t *len)
 	return 0;
 }
 
-void tppgate_sha256(const void *data, size_t len,
-		    uint8_t out[TPPGATE_SHA256_LEN])
+int tppgate_sha256(const void *data, size_t len,
+		   uint8_t out[TPPGATE_SHA256_LEN])
 {
 	unsigned int n = TPPGATE_SHA256_LEN;
 
-	if (!EVP_Digest(data, len, out, &n, EVP_sha256(), NULL))
-		memset(out, 0, TPPGATE_SHA256_LEN);
+	if (EVP_Digest(data, len, out, &n, EVP_sha256(), NULL) &&
+	    n == TPPGATE_SHA256_LEN)
+		return 0;
+	/* Never a hash that looks real: a host binding would carry it. */
+	memset(out, 0, TPPGATE_SHA256_LEN);
+	ERR_clear_error();
+	return -EIO;
 }
 
 int tppgate_sign(const void *blob, size_t blen, const void *key, size_t klen,
@@ -247,17 +295,20 @@ static CMS_ContentInfo *parse_cms(const void *sig, size_t slen, int *retp,
 		return NULL;
 	p = der;
 	cms = d2i_CMS_ContentInfo(NULL, &p, dlen);
-	if (cms && (p != der + dlen ||
-		    OBJ_obj2nid(CMS_get0_type(cms)) != NID_pkcs7_signed)) {
+	*retp = -EBADMSG;
+	if (cms && p == der + dlen &&
+	    OBJ_obj2nid(CMS_get0_type(cms)) != NID_pkcs7_signed)
+		*retp = -EINVAL;	/* as pkcs7_check_content_type() */
+	if (cms && (p != der + dlen || *retp == -EINVAL)) {
 		CMS_ContentInfo_free(cms);
 		cms = NULL;
 	}
 	ERR_clear_error();
 	if (!cms) {
 		OPENSSL_free(der);
-		*retp = -EBADMSG;
 		return NULL;
 	}
+	*retp = 0;
 	if (derp) {
 		*derp = der;
 		*dlenp = dlen;
@@ -353,97 +404,386 @@ int tppgate_sig_parse(const void *sig, size_t slen, uint8_t **der,
 	return ret;
 }
 
-static bool kernel_digest(int nid)
+/*
+ * The rules below are driver/keys.c's, which hands the signature to the
+ * kernel's verify_pkcs7_signature() (crypto/asymmetric_keys/pkcs7_*.c),
+ * in the order the kernel applies them. When the kernel gains a rule,
+ * mirror it here and add a case to tests/parity/corpus.c.
+ */
+
+/*
+ * Digests the kernel's PKCS#7 parser knows (pkcs7_sig_note_digest_algo).
+ * Where kernels differ, the newest supported one's rule: 6.1 still takes
+ * MD4 and MD5, 6.12 no longer does; a policy tppctl passes loads on both.
+ */
+static bool parser_digest(int nid)
 {
-	return nid == NID_sha256 || nid == NID_sha384 || nid == NID_sha512;
+	switch (nid) {
+	case NID_sha1: case NID_sha224:
+	case NID_sha256: case NID_sha384: case NID_sha512: case NID_sm3:
+	case NID_id_GostR3411_2012_256: case NID_id_GostR3411_2012_512:
+		return true;
+	}
+	return false;
 }
 
-/* What the kernel's PKCS#7 parser and verifier refuse, before any maths. */
-static int check_shape(CMS_ContentInfo *cms, X509 *x, char *err,
-		       size_t errlen)
+/* Of those, the ones it can verify an RSA signature with (pkcs1pad). */
+static bool usable_digest(int nid)
+{
+	return nid == NID_sha1 || nid == NID_sha224 ||
+	       nid == NID_sha256 || nid == NID_sha384 || nid == NID_sha512;
+}
+
+/* Signature algorithms the parser knows (pkcs7_sig_note_pkey_algo). */
+static bool parser_pkey(int nid)
+{
+	switch (nid) {
+	case NID_rsaEncryption: case NID_ecdsa_with_SHA1:
+	case NID_ecdsa_with_SHA224: case NID_ecdsa_with_SHA256:
+	case NID_ecdsa_with_SHA384: case NID_ecdsa_with_SHA512:
+	case NID_SM2_with_SM3:
+	case NID_id_GostR3410_2012_256: case NID_id_GostR3410_2012_512:
+		return true;
+	}
+	return false;
+}
+
+static int attr_count(CMS_SignerInfo *si, int nid)
+{
+	int n = 0, i = -1;
+
+	while ((i = CMS_signed_get_attr_by_NID(si, nid, i)) >= 0) {
+		X509_ATTRIBUTE *a = CMS_signed_get_attr(si, i);
+
+		n += X509_ATTRIBUTE_count(a);
+	}
+	return n;
+}
+
+/* pkcs7_sig_note_authenticated_attr() and pkcs7_sig_note_set_of_authattrs() */
+static int check_attrs(CMS_SignerInfo *si, int i, char *err, size_t errlen)
+{
+	static const int once[] = {
+		NID_pkcs9_contentType, NID_pkcs9_signingTime,
+		NID_pkcs9_messageDigest, NID_SMIMECapabilities,
+	};
+	ASN1_OBJECT *ct;
+	size_t k;
+
+	for (k = 0; k < ARRAY_LEN(once); k++)
+		if (attr_count(si, once[k]) > 1)
+			return tppgate_errf(err, errlen, -EKEYREJECTED,
+					    "signer %d: a signed attribute given twice", i);
+	if (attr_count(si, NID_SMIMECapabilities))
+		return tppgate_errf(err, errlen, -EKEYREJECTED,
+				    "signer %d: an S/MIME capabilities attribute, which the kernel refuses (sign with -noattr)",
+				    i);
+	if (!attr_count(si, NID_pkcs9_contentType) ||
+	    !attr_count(si, NID_pkcs9_messageDigest))
+		return tppgate_errf(err, errlen, -EBADMSG,
+				    "signer %d: signed attributes without content type or message digest",
+				    i);
+	ct = CMS_signed_get0_data_by_OBJ(si, OBJ_nid2obj(NID_pkcs9_contentType),
+					 -3, V_ASN1_OBJECT);
+	if (!ct || OBJ_obj2nid(ct) != NID_pkcs7_data)
+		return tppgate_errf(err, errlen, -EBADMSG,
+				    "signer %d: content type attribute is not pkcs7-data", i);
+	return 0;
+}
+
+static int digest_nid(CMS_SignerInfo *si)
+{
+	X509_ALGOR *dig = NULL;
+
+	CMS_SignerInfo_get0_algs(si, NULL, NULL, &dig, NULL);
+	return dig ? OBJ_obj2nid(dig->algorithm) : NID_undef;
+}
+
+/* What pkcs7_parse_message() refuses, signer by signer. */
+static int check_parse(CMS_ContentInfo *cms, char *err, size_t errlen)
 {
 	STACK_OF(CMS_SignerInfo) *sis = CMS_get0_SignerInfos(cms);
 	const ASN1_OBJECT *ct = CMS_get0_eContentType(cms);
-	int i, n = sis ? sk_CMS_SignerInfo_num(sis) : 0;
+	int i, n = sis ? sk_CMS_SignerInfo_num(sis) : 0, with_attrs = 0;
 
-	if (CMS_is_detached(cms) != 1)
-		return tppgate_errf(err, errlen, -EBADMSG,
-				    "the signature embeds its content; it must be detached");
 	if (!ct || OBJ_obj2nid(ct) != NID_pkcs7_data)
-		return tppgate_errf(err, errlen, -EBADMSG,
+		return tppgate_errf(err, errlen, -EINVAL,
 				    "the signed content is not of type pkcs7-data");
-	if (n <= 0)
-		return tppgate_errf(err, errlen, -EBADMSG, "no signer");
 	for (i = 0; i < n; i++) {
 		CMS_SignerInfo *si = sk_CMS_SignerInfo_value(sis, i);
-		X509_ALGOR *dig = NULL, *alg = NULL;
+		X509_ALGOR *alg = NULL;
+		int ret, nid = digest_nid(si);
 
-		if (CMS_signed_get_attr_by_NID(si, NID_SMIMECapabilities, -1) >= 0)
-			return tppgate_errf(err, errlen, -EKEYREJECTED,
-					    "signer %d: an S/MIME capabilities attribute, which the kernel refuses (sign with -noattr)",
-					    i);
-		CMS_SignerInfo_get0_algs(si, NULL, NULL, &dig, &alg);
-		if (!dig || !kernel_digest(OBJ_obj2nid(dig->algorithm)))
+		if (!parser_digest(nid))
 			return tppgate_errf(err, errlen, -ENOPKG,
-					    "signer %d: digest %s; the kernel takes sha256, sha384 or sha512",
-					    i, dig ? OBJ_nid2sn(OBJ_obj2nid(dig->algorithm)) : "?");
-		if (alg && OBJ_obj2nid(alg->algorithm) == NID_rsassaPss)
+					    "signer %d: digest %s, which the kernel does not know",
+					    i, OBJ_nid2sn(nid));
+		if (CMS_signed_get_attr_count(si) > 0) {
+			with_attrs++;
+			ret = check_attrs(si, i, err, errlen);
+			if (ret)
+				return ret;
+		}
+		CMS_SignerInfo_get0_algs(si, NULL, NULL, NULL, &alg);
+		nid = alg ? OBJ_obj2nid(alg->algorithm) : NID_undef;
+		if (!parser_pkey(nid))
 			return tppgate_errf(err, errlen, -ENOPKG,
-					    "signer %d: RSA-PSS, which the kernel cannot parse",
-					    i);
-		if (CMS_SignerInfo_cert_cmp(si, x))
-			return tppgate_errf(err, errlen, -ENOKEY,
-					    "signer %d: signed by another key than the certificate's",
-					    i);
+					    "signer %d: signature algorithm %s, which the kernel does not know",
+					    i, OBJ_nid2sn(nid));
 	}
+	/* The kernel's ASN.1 decoder, not pkcs7_check_authattrs(), refuses it. */
+	if (!n)
+		return tppgate_errf(err, errlen, -EBADMSG, "no signer");
+	if (with_attrs && with_attrs != n)
+		return tppgate_errf(err, errlen, -EINVAL,
+				    "some signers have signed attributes and some do not");
 	return 0;
+}
+
+/*
+ * The signer's signature with @pk: over the blob's digest, or over its
+ * signed attributes, whose message digest must be the blob's. Return: 0,
+ * -EKEYREJECTED, -EBADMSG (a message digest of the wrong size), -ENOMEM.
+ */
+static int check_signer(CMS_SignerInfo *si, X509 *x, const void *blob,
+			size_t blen)
+{
+	const EVP_MD *md = EVP_get_digestbynid(digest_nid(si));
+	bool attrs = CMS_signed_get_attr_count(si) > 0;
+	unsigned char dg[EVP_MAX_MD_SIZE];
+	ASN1_OCTET_STRING *sv, *mdattr;
+	EVP_PKEY_CTX *pctx = NULL;
+	unsigned int dlen = 0;
+	EVP_PKEY *pk;
+	int ret = -EKEYREJECTED;
+
+	if (!md || !EVP_Digest(blob, blen, dg, &dlen, md, NULL))
+		return -EKEYREJECTED;
+	if (attrs) {
+		mdattr = CMS_signed_get0_data_by_OBJ(si,
+				OBJ_nid2obj(NID_pkcs9_messageDigest), -3,
+				V_ASN1_OCTET_STRING);
+		if (!mdattr)
+			return -EKEYREJECTED;
+		if ((unsigned int)ASN1_STRING_length(mdattr) != dlen)
+			return -EBADMSG;
+		if (memcmp(ASN1_STRING_get0_data(mdattr), dg, dlen))
+			return -EKEYREJECTED;
+	}
+	if (!x)
+		return 0;
+	pk = X509_get0_pubkey(x);
+	if (!pk)
+		return -EKEYREJECTED;
+	if (attrs) {
+		CMS_SignerInfo_set1_signer_cert(si, x);
+		ret = CMS_SignerInfo_verify(si) == 1 ? 0 : -EKEYREJECTED;
+		ERR_clear_error();
+		return ret;
+	}
+	sv = CMS_SignerInfo_get0_signature(si);
+	pctx = EVP_PKEY_CTX_new(pk, NULL);
+	if (pctx && EVP_PKEY_verify_init(pctx) > 0 &&
+	    (EVP_PKEY_get_base_id(pk) != EVP_PKEY_RSA ||
+	     EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) > 0) &&
+	    EVP_PKEY_CTX_set_signature_md(pctx, md) > 0 &&
+	    EVP_PKEY_verify(pctx, ASN1_STRING_get0_data(sv),
+			    (size_t)ASN1_STRING_length(sv), dg, dlen) == 1)
+		ret = 0;
+	EVP_PKEY_CTX_free(pctx);
+	ERR_clear_error();
+	return ret;
+}
+
+/* The certificate in @certs that the signer names, or NULL. */
+static X509 *find_signer(CMS_SignerInfo *si, STACK_OF(X509) *certs)
+{
+	int i;
+
+	for (i = 0; certs && i < sk_X509_num(certs); i++)
+		if (!CMS_SignerInfo_cert_cmp(si, sk_X509_value(certs, i)))
+			return sk_X509_value(certs, i);
+	return NULL;
+}
+
+/* Is @a the same certificate as @b, as the kernel matches them (ids)? */
+static bool same_cert(X509 *a, X509 *b)
+{
+	const ASN1_OCTET_STRING *ka = X509_get0_subject_key_id(a);
+	const ASN1_OCTET_STRING *kb = X509_get0_subject_key_id(b);
+
+	if (!X509_issuer_and_serial_cmp(a, b))
+		return true;
+	return ka && kb && !ASN1_OCTET_STRING_cmp(ka, kb);
+}
+
+/* The trusted certificate that issued @x (by its authority key id), or NULL. */
+static X509 *trusted_issuer(X509 *x, STACK_OF(X509) *trusted)
+{
+	const ASN1_OCTET_STRING *akid = X509_get0_authority_key_id(x);
+	int i;
+
+	for (i = 0; i < sk_X509_num(trusted); i++) {
+		X509 *t = sk_X509_value(trusted, i);
+		const ASN1_OCTET_STRING *skid = X509_get0_subject_key_id(t);
+
+		if (akid && skid && !ASN1_OCTET_STRING_cmp(akid, skid))
+			return t;
+		if (!akid && !X509_NAME_cmp(X509_get_issuer_name(x),
+					    X509_get_subject_name(t)))
+			return t;
+	}
+	return NULL;
+}
+
+/*
+ * pkcs7_validate_trust_one(): 0 a trusted key vouches for the signer;
+ * -ENOKEY none does; -EKEYREJECTED one does but the signature is bad.
+ */
+static int trust_one(CMS_SignerInfo *si, X509 *embedded,
+		     STACK_OF(X509) *trusted, const void *blob, size_t blen)
+{
+	EVP_PKEY *ipk;
+	X509 *t;
+	int i;
+
+	if (embedded) {
+		for (i = 0; i < sk_X509_num(trusted); i++)
+			if (same_cert(embedded, sk_X509_value(trusted, i)))
+				return check_signer(si, sk_X509_value(trusted, i),
+						    blob, blen) ? -EKEYREJECTED : 0;
+		if (X509_check_issued(embedded, embedded) == X509_V_OK)
+			return -ENOKEY;	/* self-signed and unknown */
+		t = trusted_issuer(embedded, trusted);
+		if (t) {
+			ipk = X509_get0_pubkey(t);
+			i = ipk && X509_verify(embedded, ipk) == 1;
+			ERR_clear_error();
+			return i ? 0 : -EKEYREJECTED;
+		}
+	}
+	t = find_signer(si, trusted);
+	if (!t)
+		return -ENOKEY;
+	return check_signer(si, t, blob, blen) ? -EKEYREJECTED : 0;
+}
+
+/* pkcs7_verify() then pkcs7_validate_trust(). */
+static int check_signers(CMS_ContentInfo *cms, STACK_OF(X509) *trusted,
+			 const void *blob, size_t blen, char *err,
+			 size_t errlen)
+{
+	STACK_OF(CMS_SignerInfo) *sis = CMS_get0_SignerInfos(cms);
+	STACK_OF(X509) *inside = CMS_get1_certs(cms);
+	int i, n = sk_CMS_SignerInfo_num(sis), ret = -ENOPKG, verdict;
+	bool *unusable = calloc((size_t)n, sizeof(*unusable));
+	X509 *x;
+
+	if (!unusable) {
+		sk_X509_pop_free(inside, X509_free);
+		return -ENOMEM;
+	}
+	/* Every signer: its digest, and its signature by a certificate inside. */
+	for (i = 0; i < n; i++) {
+		CMS_SignerInfo *si = sk_CMS_SignerInfo_value(sis, i);
+		int r = 0;
+
+		if (!usable_digest(digest_nid(si))) {
+			unusable[i] = true;
+			continue;
+		}
+		/* Without a certificate inside, only the message digest. */
+		x = find_signer(si, inside);
+		r = check_signer(si, x, blob, blen);
+		if (r) {
+			ret = tppgate_errf(err, errlen, r,
+					   "signer %d: the signature does not match the policy",
+					   i);
+			goto out;
+		}
+		ret = 0;
+	}
+	if (ret) {
+		tppgate_errf(err, errlen, ret,
+			     "no signer uses an algorithm the kernel has");
+		goto out;
+	}
+	verdict = -ENOKEY;
+	for (i = 0; i < n; i++) {
+		CMS_SignerInfo *si = sk_CMS_SignerInfo_value(sis, i);
+		int r;
+
+		if (unusable[i]) {
+			if (verdict == -ENOKEY)
+				verdict = -ENOPKG;
+			continue;
+		}
+		r = trust_one(si, find_signer(si, inside), trusted, blob, blen);
+		if (r == -EKEYREJECTED) {
+			ret = tppgate_errf(err, errlen, r,
+					   "signer %d: a trusted key's signature does not match the policy",
+					   i);
+			goto out;
+		}
+		if (!r)
+			verdict = 0;
+	}
+	ret = verdict;
+	if (ret == -ENOKEY)
+		tppgate_errf(err, errlen, ret,
+			     "no signer is vouched for by a trusted certificate");
+	else if (ret)
+		tppgate_errf(err, errlen, ret,
+			     "no trusted signer uses an algorithm the kernel has");
+out:
+	free(unusable);
+	sk_X509_pop_free(inside, X509_free);
+	ERR_clear_error();
+	return ret;
 }
 
 int tppgate_verify(const void *blob, size_t blen, const void *sig,
 		   size_t slen, const void *cert, size_t clen, char *err,
 		   size_t errlen)
 {
-	const unsigned int flags = CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY |
-				   CMS_NOINTERN;
-	STACK_OF(X509) *certs = NULL;
+	STACK_OF(X509) *trusted;
 	CMS_ContentInfo *cms = NULL;
-	BIO *data = NULL;
-	X509 *x;
 	int ret;
 
-	x = load_cert(cert, clen);
-	if (!x)
-		return ossl_err(err, errlen, -EINVAL, "cannot read the certificate");
+	trusted = load_certs(cert, clen);
+	if (!trusted)
+		return ossl_err(err, errlen, -EINVAL, "cannot read the certificates");
+	if (blen > TPPGATE_POLICY_MAX) {
+		ret = tppgate_errf(err, errlen, -E2BIG,
+				   "policy larger than %d bytes", TPPGATE_POLICY_MAX);
+		goto out;
+	}
 	cms = parse_cms(sig, slen, &ret, NULL, NULL);
 	if (!cms) {
 		if (ret == -E2BIG)
 			tppgate_errf(err, errlen, ret,
 				     "signature larger than %d bytes",
 				     TPPGATE_SIGNATURE_MAX);
+		else if (ret == -EINVAL)
+			tppgate_errf(err, errlen, ret,
+				     "a CMS message that is not signed-data");
 		else
 			tppgate_errf(err, errlen, ret,
 				     "not a PKCS#7/CMS signed-data message");
 		goto out;
 	}
-	ret = check_shape(cms, x, err, errlen);
+	ret = check_parse(cms, err, errlen);
 	if (ret)
 		goto out;
-	ret = -ENOMEM;
-	certs = sk_X509_new_null();
-	data = mem_bio(blob, blen);
-	if (!certs || !data || !sk_X509_push(certs, x))
-		goto out;
-	if (CMS_verify(cms, certs, NULL, data, NULL, flags) != 1) {
-		ret = ossl_err(err, errlen, -EKEYREJECTED,
-			       "the signature does not match the policy");
+	if (CMS_is_detached(cms) != 1) {
+		ret = tppgate_errf(err, errlen, -EBADMSG,
+				   "the signature embeds its content; it must be detached");
 		goto out;
 	}
-	ret = 0;
+	ret = check_signers(cms, trusted, blob, blen, err, errlen);
 out:
-	sk_X509_free(certs);	/* not the certificate: freed below */
-	BIO_free(data);
 	CMS_ContentInfo_free(cms);
-	X509_free(x);
+	sk_X509_pop_free(trusted, X509_free);
 	ERR_clear_error();
 	return ret;
 }

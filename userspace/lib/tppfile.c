@@ -37,6 +37,25 @@ bool tppgate_file_is_signed(const void *file, size_t len)
 		       MAGIC_LEN);
 }
 
+bool tppgate_file_truncated(const void *file, size_t len)
+{
+	const uint8_t *f = file;
+	size_t off = 0, alen;
+
+	if (tppgate_file_is_signed(file, len))
+		return false;
+	/* Walk the blob's attributes to where they stop making sense... */
+	while (len - off >= 4) {
+		alen = (size_t)f[off] | (size_t)f[off + 1] << 8;
+		if (alen < 4 || alen > len - off)
+			break;
+		off += (alen + 3) & ~(size_t)3;
+	}
+	/* ...and a DER signature starting there is what a cut left. */
+	return off > 0 && len - off >= 2 && f[off] == 0x30 &&
+	       (f[off + 1] == 0x80 || f[off + 1] == 0x81 || f[off + 1] == 0x82);
+}
+
 int tppgate_file_split(const void *file, size_t len, const void **blob,
 		       size_t *blen, const void **sig, size_t *slen)
 {

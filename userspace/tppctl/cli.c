@@ -141,8 +141,9 @@ int tppctl_parse_args(int argc, char **argv, enum tppctl_bdf_arg want,
 		if (ret)
 			return ret;
 	}
+	/* Asked-for help is output (stdout, exit 0); a usage error is not. */
 	if (args->help) {
-		cmd_usage(err, cmd, want);
+		cmd_usage(stdout, cmd, want);
 		return 0;
 	}
 	if (want == TPPCTL_BDF_REQUIRED && !args->has_bdf) {
@@ -332,7 +333,7 @@ int tppctl_parse_opts(int argc, char **argv, const char *cmd,
 		}
 	}
 	if (out->help) {
-		fprintf(err, "%s", usage);
+		fputs(usage, stdout);
 		return 0;
 	}
 	if (out->n_pos < min_pos) {

@@ -167,6 +167,33 @@ int tppctl_include_load(void *ctx, const char *from, const char *path,
 	return 0;
 }
 
+bool tppctl_same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	if (!a || !b || is_stdio(a) || is_stdio(b))
+		return false;
+	if (!strcmp(a, b))
+		return true;
+	return !stat(a, &sa) && !stat(b, &sb) && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
+int tppctl_refuse_same(struct tppctl_ctx *ctx, const char *cmd,
+		       const char *out, const char *const *inputs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (tppctl_same_file(out, inputs[i])) {
+			fprintf(ctx->err, "tppctl: %s: -o %s is also an input; refusing to overwrite it\n",
+				cmd, out);
+			return -TPPCTL_EUSAGE;
+		}
+	}
+	return 0;
+}
+
 int tppctl_file_error(struct tppctl_ctx *ctx, const char *path, int err)
 {
 	if (err == -EFBIG)

@@ -30,15 +30,46 @@ static int parse_uint(struct tppctl_ctx *ctx, const char *opt, const char *s,
 	return 0;
 }
 
+/*
+ * The key goes into @dir: made 0700 if new; if it exists, it must be a
+ * directory that nobody else can write to, or another user could swap
+ * the files between our write and their use.
+ */
+static int check_dir(struct tppctl_ctx *ctx, const char *dir)
+{
+	struct stat st;
+
+	if (!mkdir(dir, 0700))
+		return 0;
+	if (errno != EEXIST)
+		return tppctl_file_error(ctx, dir, -errno);
+	if (stat(dir, &st))
+		return tppctl_file_error(ctx, dir, -errno);
+	if (!S_ISDIR(st.st_mode))
+		return tppctl_file_error(ctx, dir, -ENOTDIR);
+	if (st.st_mode & (S_IWGRP | S_IWOTH) && !(st.st_mode & S_ISVTX)) {
+		fprintf(ctx->err, "tppctl: keygen: %s is writable by group or others (mode %04o); use a private directory\n",
+			dir, (unsigned int)(st.st_mode & 07777));
+		return -EPERM;
+	}
+	if (st.st_uid != geteuid()) {
+		fprintf(ctx->err, "tppctl: keygen: %s belongs to another user (uid %u)\n",
+			dir, (unsigned int)st.st_uid);
+		return -EPERM;
+	}
+	return 0;
+}
+
 int keygen_main(int argc, char **argv, struct tppctl_ctx *ctx)
 {
 	static const char usage[] =
-		"usage: tppctl keygen --out DIR [--bits N] [--cn NAME] [--days N]\n"
-		"       tppctl keygen -k KEY.pem -c CERT.pem [--bits N] [--cn NAME] [--days N]\n"
+		"usage: tppctl keygen [-j] --out DIR [--bits N] [--cn NAME] [--days N]\n"
+		"       tppctl keygen [-j] -k KEY.pem -c CERT.pem [--bits N] [--cn NAME] [--days N]\n"
 		"  Makes an RSA key (3072 bits unless --bits) and a self-signed X.509\n"
 		"  certificate for it (keyUsage digitalSignature, --days 3650 unless\n"
 		"  given), as DIR/signing.key and DIR/signing.crt or the files named.\n"
-		"  The key is created with mode 0600; existing files are not replaced.\n";
+		"  The key is created with mode 0600; existing files are not replaced.\n"
+		"  An existing DIR must not be writable by group or others.\n";
 	const char *dir = NULL, *key_path = NULL, *cert_path = NULL;
 	const char *bits_s = NULL, *days_s = NULL, *cn = NULL;
 	const struct tppctl_opt opts[] = {
@@ -59,6 +90,7 @@ int keygen_main(int argc, char **argv, struct tppctl_ctx *ctx)
 
 	ret = tppctl_parse_opts(argc, argv, "keygen", opts, 0, 0, usage, &a,
 				ctx->err);
+	ctx->json |= a.json;
 	if (ret || a.help)
 		return ret;
 	if (!!dir == !!(key_path || cert_path) ||
@@ -71,8 +103,9 @@ int keygen_main(int argc, char **argv, struct tppctl_ctx *ctx)
 	    (days_s && parse_uint(ctx, "--days", days_s, &days)))
 		return -TPPCTL_EUSAGE;
 	if (dir) {
-		if (mkdir(dir, 0700) && errno != EEXIST)
-			return tppctl_file_error(ctx, dir, -errno);
+		ret = check_dir(ctx, dir);
+		if (ret)
+			return ret;
 		if ((size_t)snprintf(kbuf, sizeof(kbuf), "%s/signing.key", dir) >= sizeof(kbuf) ||
 		    (size_t)snprintf(cbuf, sizeof(cbuf), "%s/signing.crt", dir) >= sizeof(cbuf))
 			return tppctl_file_error(ctx, dir, -ENAMETOOLONG);
@@ -101,7 +134,12 @@ int keygen_main(int argc, char **argv, struct tppctl_ctx *ctx)
 			unlink(key_path);
 		}
 	}
-	if (!ret) {
+	if (!ret && ctx->json) {
+		tppgate_cert_subject(cert, clen, subject, sizeof(subject));
+		ret = tppctl_print_json(ctx, json_pack("{s:s,s:s,s:s,s:i,s:i}",
+			"key", key_path, "certificate", cert_path,
+			"subject", subject, "bits", (int)bits, "days", (int)days));
+	} else if (!ret) {
 		tppgate_cert_subject(cert, clen, subject, sizeof(subject));
 		fprintf(ctx->out, "key:         %s (RSA %u, mode 0600: keep it secret)\n"
 			"certificate: %s (%s, %u days)\n"

@@ -6,7 +6,11 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "tppctl.h"
 
@@ -80,10 +84,7 @@ static json_t *hex_json(unsigned int v, int width)
 /* A u64 as a JSON number, or null when absent. */
 static json_t *u64_or_null(bool present, uint64_t v)
 {
-	if (!present)
-		return json_null();
-	/* JSON integers are signed 64-bit; nothing real is that large. */
-	return v > INT64_MAX ? NULL : json_integer((json_int_t)v);
+	return present ? tppctl_u64_json(v) : json_null();
 }
 
 /* Builds an object from key/value pairs; takes ownership of every value. */
@@ -137,7 +138,8 @@ json_t *tppctl_device_json(const struct tppgate_device_info *d)
 static const char *const status_keys[] = {
 	"version", "boot_mode", "flags", "quarantined", "admitted",
 	"unmanaged_bound", "unmanaged", "over_cap", "admitted_tpp",
-	"node_cap", "policy_serial",
+	"node_cap", "policy_serial", "grant", "grant_serial", "lease_left_ms",
+	"offline_secs", "effective_cap",
 };
 
 json_t *tppctl_status_json(const struct tppgate_status_info *s)
@@ -158,56 +160,119 @@ json_t *tppctl_status_json(const struct tppgate_status_info *s)
 	v[8] = u64_or_null(true, s->admitted_tpp);
 	v[9] = u64_or_null(s->has_node_cap, s->node_cap);
 	v[10] = u64_or_null(s->has_policy, s->policy_serial);
+	v[11] = u64_or_null(s->has_grant, s->grant);
+	v[12] = u64_or_null(s->has_grant, s->grant_serial);
+	v[13] = u64_or_null(s->has_grant, s->lease_left_ms);
+	v[14] = u64_or_null(s->has_offline, s->offline_secs);
+	v[15] = u64_or_null(s->has_effective_cap, s->effective_cap);
 	return object_of(status_keys, v, ARRAY_SIZE(v));
 }
 
 /* Every event has every key, null where it does not apply. */
-static const char *const event_keys[] = { "event", "device", "policy_serial" };
+static const char *const event_keys[] = {
+	"event", "device", "policy_serial", "status",
+};
 
 json_t *tppctl_event_json(const struct tppgate_event_info *e)
 {
 	const char *name = tppgate_event_name(e->event);
-	json_t *v[3];
+	json_t *v[4];
 
 	if (!name)
 		return NULL;
 	v[0] = json_string(name);
 	v[1] = e->has_device ? tppctl_device_json(&e->device) : json_null();
 	v[2] = u64_or_null(e->has_policy_serial, e->policy_serial);
+	v[3] = e->has_status ? tppctl_status_json(&e->status) : json_null();
 	return object_of(event_keys, v, ARRAY_SIZE(v));
+}
+
+/*
+ * JSON integers are signed 64-bit in jansson, so a u64 above INT64_MAX goes
+ * into the tree as a string that carries a marker with a per-run nonce,
+ * and dump() writes its digits bare: every u64 prints as a JSON number,
+ * whatever its value. No string from outside can forge the nonce.
+ */
+#define U64_TAG		"\001u64:"
+
+static const char *u64_nonce(void)
+{
+	static char nonce[17];
+	uint8_t r[8];
+	size_t i;
+
+	if (nonce[0])
+		return nonce;
+	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r)) {
+		uint64_t t = (uint64_t)time(NULL) * 2654435761u ^ (uint64_t)getpid();
+
+		memcpy(r, &t, sizeof(r));
+	}
+	for (i = 0; i < sizeof(r); i++)
+		snprintf(nonce + 2 * i, 3, "%02x", r[i]);
+	return nonce;
+}
+
+json_t *tppctl_u64_json(uint64_t v)
+{
+	char buf[64];
+
+	if (v <= INT64_MAX)
+		return json_integer((json_int_t)v);
+	snprintf(buf, sizeof(buf), U64_TAG "%s:%" PRIu64, u64_nonce(), v);
+	return json_string(buf);
+}
+
+/* Writes @text with every tagged u64 string replaced by its digits. */
+static int put_untagged(FILE *f, const char *text)
+{
+	char tag[64];
+	const char *p = text, *q;
+	size_t tl;
+
+	/* jansson escapes the \001 of the tag as \u0001. */
+	tl = (size_t)snprintf(tag, sizeof(tag), "\"\\u0001u64:%s:", u64_nonce());
+	while ((q = strstr(p, tag))) {
+		fwrite(p, 1, (size_t)(q - p), f);
+		q += tl;
+		while (*q >= '0' && *q <= '9')
+			fputc(*q++, f);
+		p = q + (*q == '"');
+	}
+	return fputs(p, f) == EOF ? -EIO : 0;
+}
+
+static int dump(struct tppctl_ctx *ctx, json_t *j, size_t flags)
+{
+	char *text;
+	int err;
+
+	if (!j) {
+		fprintf(ctx->err, "tppctl: cannot format JSON output\n");
+		return -ENOMEM;
+	}
+	text = json_dumps(j, flags);
+	json_decref(j);
+	if (!text)
+		return -ENOMEM;
+	err = put_untagged(ctx->out, text);
+	free(text);
+	if (err || fputc('\n', ctx->out) == EOF)
+		return -EIO;
+	return 0;
 }
 
 /* Prints @j on one line and drops the reference; NULL means it failed. */
 int tppctl_print_json(struct tppctl_ctx *ctx, json_t *j)
 {
-	int err;
-
-	if (!j) {
-		fprintf(ctx->err, "tppctl: cannot format JSON output\n");
-		return -ENOMEM;
-	}
-	err = json_dumpf(j, ctx->out, JSON_COMPACT | JSON_ENSURE_ASCII |
-			 JSON_REAL_PRECISION(15));
-	json_decref(j);
-	if (err || fputc('\n', ctx->out) == EOF)
-		return -EIO;
-	return 0;
+	return dump(ctx, j, JSON_COMPACT | JSON_ENSURE_ASCII |
+		    JSON_REAL_PRECISION(15));
 }
 
+/* 15 digits: a performance density of 19.45 prints as 19.45. */
 int tppctl_print_json_pretty(struct tppctl_ctx *ctx, json_t *j)
 {
-	int err;
-
-	if (!j) {
-		fprintf(ctx->err, "tppctl: cannot format JSON output\n");
-		return -ENOMEM;
-	}
-	/* 15 digits: a performance density of 19.45 prints as 19.45. */
-	err = json_dumpf(j, ctx->out, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
-	json_decref(j);
-	if (err || fputc('\n', ctx->out) == EOF)
-		return -EIO;
-	return 0;
+	return dump(ctx, j, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
 }
 
 #define ROW_FMT "%-12s  %-9s  %-6s  %-15s  %-14s  %8s  %-16s  %s\n"
@@ -245,6 +310,30 @@ static void u64_text(char *buf, size_t len, bool present, uint64_t v)
 		snprintf(buf, len, "-");
 }
 
+/* The grant lines of `tppctl status`: what the daemon granted, and for how long. */
+static void grant_text(FILE *f, const struct tppgate_status_info *s)
+{
+	char grant[64] = "-", left[40] = "-", offline[40] = "-", eff[24];
+
+	if (s->has_grant) {
+		snprintf(grant, sizeof(grant), "%" PRIu64 " (policy serial %"
+			 PRIu64 ")", s->grant, s->grant_serial);
+		if (s->lease_left_ms)
+			snprintf(left, sizeof(left), "%" PRIu64 ".%03" PRIu64 " s",
+				 s->lease_left_ms / 1000, s->lease_left_ms % 1000);
+		else
+			snprintf(left, sizeof(left), "lapsed");
+	}
+	if (s->has_offline)
+		snprintf(offline, sizeof(offline), "%" PRIu64 " s ago",
+			 s->offline_secs);
+	u64_text(eff, sizeof(eff), s->has_effective_cap, s->effective_cap);
+	fprintf(f, "grant:            %s\n", grant);
+	fprintf(f, "lease left:       %s\n", left);
+	fprintf(f, "offline since:    %s\n", offline);
+	fprintf(f, "effective cap:    %s\n", eff);
+}
+
 void tppctl_status_text(FILE *f, const struct tppgate_status_info *s)
 {
 	char flags[128], cap[64], serial[40];
@@ -267,6 +356,7 @@ void tppctl_status_text(FILE *f, const struct tppgate_status_info *s)
 	fprintf(f, "flags:            %s\n", flags);
 	fprintf(f, "policy serial:    %s\n", serial);
 	fprintf(f, "node cap:         %s\n", cap);
+	grant_text(f, s);
 	fprintf(f, "admitted TPP:     %" PRIu64 "\n", s->admitted_tpp);
 	fprintf(f, "quarantined:      %" PRIu32 "\n", s->n_quarantined);
 	fprintf(f, "admitted:         %" PRIu32 "\n", s->n_admitted);
@@ -281,6 +371,17 @@ void tppctl_event_text(FILE *f, const struct tppgate_event_info *e)
 	const char *name = or_unknown(tppgate_event_name(e->event));
 	char flags[128], serial[24];
 
+	if (e->has_status) {
+		const struct tppgate_status_info *s = &e->status;
+
+		u64_text(serial, sizeof(serial), s->has_grant, s->grant);
+		u64_text(flags, sizeof(flags), s->has_effective_cap,
+			 s->effective_cap);
+		fprintf(f, "%s grant=%s lease_left_ms=%" PRIu64
+			" effective_cap=%s\n", name, serial,
+			s->has_grant ? s->lease_left_ms : 0, flags);
+		return;
+	}
 	if (!e->has_device) {
 		u64_text(serial, sizeof(serial), e->has_policy_serial,
 			 e->policy_serial);

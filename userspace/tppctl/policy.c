@@ -39,12 +39,27 @@ static void policy_usage(FILE *f)
 		"a command's usage.\n");
 }
 
+/* tppctl policy help [COMMAND]: the same as tppctl policy COMMAND -h */
 static int policy_help_main(int argc, char **argv, struct tppctl_ctx *ctx)
 {
-	(void)argc;
-	(void)argv;
-	policy_usage(ctx->out);
-	return 0;
+	const struct tppctl_cmd *cmd;
+	char *args[3];
+
+	if (argc < 2) {
+		policy_usage(ctx->out);
+		return 0;
+	}
+	cmd = tppctl_find_cmd(policy_cmds, argv[1]);
+	if (!cmd || cmd->fn == policy_help_main || argc > 2) {
+		fprintf(ctx->err, "tppctl: policy help: no command '%.64s'\n",
+			argv[1]);
+		policy_usage(ctx->err);
+		return -TPPCTL_EUSAGE;
+	}
+	args[0] = argv[1];
+	args[1] = "-h";
+	args[2] = NULL;
+	return cmd->fn(2, args, ctx);
 }
 
 int policy_main(int argc, char **argv, struct tppctl_ctx *ctx)
@@ -173,6 +188,11 @@ int tppctl_policy_open(struct tppctl_ctx *ctx, const char *path, bool decode,
 		pf->sig = sig;
 		break;
 	default:
+		if (tppgate_file_truncated(pf->data, pf->len)) {
+			fprintf(ctx->err, "tppctl: %s: truncated or damaged: a signed policy without its trailer\n",
+				path);
+			return -EBADMSG;
+		}
 		pf->blob = (const uint8_t *)pf->data;
 		pf->blen = pf->len;
 		break;
@@ -218,7 +238,11 @@ int policy_compile_main(int argc, char **argv, struct tppctl_ctx *ctx)
 
 	ret = tppctl_parse_opts(argc, argv, "policy compile", opts, 1, 1, usage,
 				&a, ctx->err);
+	ctx->json |= a.json;
 	if (ret || a.help)
+		return ret;
+	ret = tppctl_refuse_same(ctx, "policy compile", out, a.pos, 1);
+	if (ret)
 		return ret;
 	ret = tppctl_policy_open(ctx, a.pos[0], true, &pf);
 	if (!ret && pf.kind != TPPCTL_POLICY_JSON) {
@@ -235,8 +259,13 @@ int policy_compile_main(int argc, char **argv, struct tppctl_ctx *ctx)
 		goto out;
 	}
 	m.blob_len = pf.blen;
-	tppgate_sha256(pf.blob, pf.blen, m.sha256);
-	if (ctx->json || a.json) {
+	ret = tppgate_sha256(pf.blob, pf.blen, m.sha256);
+	if (ret) {
+		fprintf(ctx->err, "tppctl: %s: cannot compute its SHA-256\n",
+			a.pos[0]);
+		goto out;
+	}
+	if (ctx->json) {
 		ret = tppctl_print_json(ctx, tppctl_policy_json(&pf.src, &m));
 		goto out;
 	}
@@ -270,13 +299,19 @@ int policy_show_main(int argc, char **argv, struct tppctl_ctx *ctx)
 
 	ret = tppctl_parse_opts(argc, argv, "policy show", opts, 1, 1, usage,
 				&a, ctx->err);
+	ctx->json |= a.json;
 	if (ret || a.help)
 		return ret;
 	ret = tppctl_policy_open(ctx, a.pos[0], true, &pf);
 	if (ret)
 		goto out;
 	m.blob_len = pf.blen;
-	tppgate_sha256(pf.blob, pf.blen, m.sha256);
+	ret = tppgate_sha256(pf.blob, pf.blen, m.sha256);
+	if (ret) {
+		fprintf(ctx->err, "tppctl: %s: cannot compute its SHA-256\n",
+			a.pos[0]);
+		goto out;
+	}
 	if (pf.sig) {
 		m.has_sig = true;
 		m.sig_len = pf.slen;
@@ -287,7 +322,7 @@ int policy_show_main(int argc, char **argv, struct tppctl_ctx *ctx)
 	if (source)
 		ret = tppctl_print_json_pretty(ctx,
 					       tppctl_policy_source_json(&pf.src));
-	else if (ctx->json || a.json)
+	else if (ctx->json)
 		ret = tppctl_print_json(ctx, tppctl_policy_json(&pf.src, &m));
 	else
 		tppctl_policy_text(ctx->out, &pf.src, &m);
@@ -314,6 +349,12 @@ static int hash_id_file(const char *path, uint32_t kind,
 	return ret;
 }
 
+int tppctl_host_hash_here(uint32_t kind, uint8_t out[TPPGATE_SHA256_LEN])
+{
+	return hash_id_file(kind == TPPGATE_HOST_MACHINE_ID ? "/etc/machine-id" :
+			    "/sys/class/dmi/id/product_uuid", kind, out);
+}
+
 int policy_host_id_main(int argc, char **argv, struct tppctl_ctx *ctx)
 {
 	static const char usage[] =
@@ -335,6 +376,7 @@ int policy_host_id_main(int argc, char **argv, struct tppctl_ctx *ctx)
 
 	ret = tppctl_parse_opts(argc, argv, "policy host-id", opts, 0, 0, usage,
 				&a, ctx->err);
+	ctx->json |= a.json;
 	if (ret || a.help)
 		return ret;
 	mret = hash_id_file(mid_path ? mid_path : "/etc/machine-id",
@@ -343,7 +385,7 @@ int policy_host_id_main(int argc, char **argv, struct tppctl_ctx *ctx)
 			    TPPGATE_HOST_DMI_UUID, dmi);
 	tppctl_hex(mhex, mid, TPPGATE_SHA256_LEN);
 	tppctl_hex(dhex, dmi, TPPGATE_SHA256_LEN);
-	if (ctx->json || a.json) {
+	if (ctx->json) {
 		o = json_pack("{s:o,s:o}",
 			      "machine_id_sha256", mret ? json_null() : json_string(mhex),
 			      "dmi_uuid_sha256", dret ? json_null() : json_string(dhex));

@@ -27,23 +27,19 @@ void tppctl_hex(char *buf, const uint8_t *p, size_t n)
 	buf[2 * n] = '\0';
 }
 
-/* JSON integers are signed 64-bit: larger values go out as strings. */
-static json_t *u64_json(uint64_t v)
-{
-	char buf[24];
-
-	if (v <= INT64_MAX)
-		return json_integer((json_int_t)v);
-	snprintf(buf, sizeof(buf), "%" PRIu64, v);
-	return json_string(buf);
-}
-
 static json_t *time_json(uint64_t t)
 {
 	char buf[TPPGATE_TIME_LEN];
 
-	tppgate_time_format(t, buf, sizeof(buf));
-	return t > 253402300799ULL ? u64_json(t) : json_string(buf);
+	/*
+	 * Always a string (the *_unix twin is the number): past year 9999,
+	 * "@SECONDS", as date(1) writes seconds since the epoch.
+	 */
+	if (t > 253402300799ULL)
+		snprintf(buf, sizeof(buf), "@%" PRIu64, t);
+	else
+		tppgate_time_format(t, buf, sizeof(buf));
+	return json_string(buf);
 }
 
 static json_t *id_json(uint16_t v)
@@ -120,7 +116,7 @@ static bool head_json(json_t *o, const struct tppgate_policy_src *p)
 	bool ok;
 
 	ok = mode && def && set(o, "format", json_integer(p->format)) &&
-	     set(o, "serial", u64_json(p->serial)) &&
+	     set(o, "serial", tppctl_u64_json(p->serial)) &&
 	     set(o, "issuer", json_string(p->issuer)) &&
 	     set(o, "not_before", time_json(p->not_before)) &&
 	     set(o, "not_after", time_json(p->not_after)) &&
@@ -129,20 +125,20 @@ static bool head_json(json_t *o, const struct tppgate_policy_src *p)
 	if (ok && p->has_host)
 		ok = set(o, "host", host_json(p));
 	if (ok && p->has_node_cap)
-		ok = set(o, "node_cap", u64_json(p->node_cap));
+		ok = set(o, "node_cap", tppctl_u64_json(p->node_cap));
 	if (ok && (p->cluster_id[0] || p->has_cluster_cap)) {
 		sub = json_object();
 		ok = set(o, "cluster", sub);
 		if (ok && p->cluster_id[0])
 			ok = set(sub, "id", json_string(p->cluster_id));
 		if (ok && p->has_cluster_cap)
-			ok = set(sub, "cap", u64_json(p->cluster_cap));
+			ok = set(sub, "cap", tppctl_u64_json(p->cluster_cap));
 	}
 	ok = ok && set(o, "grant_required", json_boolean(p->grant_required));
 	sub = ok ? json_object() : NULL;
 	ok = set(o, "offline", sub) &&
 	     set(sub, "grace", json_integer(p->offline_grace)) &&
-	     set(sub, "cap", u64_json(p->offline_cap));
+	     set(sub, "cap", tppctl_u64_json(p->offline_cap));
 	sub = ok ? json_object() : NULL;
 	ok = set(o, "revoke", sub) && set(sub, "mode", json_string(mode));
 	if (ok && (p->revoke_mode == TPPGATE_REVOKE_DEADLINE ||
@@ -204,8 +200,8 @@ json_t *tppctl_policy_json(const struct tppgate_policy_src *p,
 	bool ok;
 
 	tppctl_hex(hex, m->sha256, TPPGATE_SHA256_LEN);
-	ok = o && set(o, "not_before_unix", u64_json(p->not_before)) &&
-	     set(o, "not_after_unix", u64_json(p->not_after)) &&
+	ok = o && set(o, "not_before_unix", tppctl_u64_json(p->not_before)) &&
+	     set(o, "not_after_unix", tppctl_u64_json(p->not_after)) &&
 	     set(o, "blob_size", json_integer((json_int_t)m->blob_len)) &&
 	     set(o, "blob_sha256", json_string(hex)) &&
 	     set(o, "signature", m->has_sig ? sig_json(m) : json_null());
@@ -224,15 +220,15 @@ json_t *tppctl_policy_info_json(const struct tppgate_policy_info *info)
 
 	tppctl_hex(hex, info->sha256, TPPGATE_SHA256_LEN);
 	ok = o && head_json(o, &info->policy) &&
-	     set(o, "not_before_unix", u64_json(info->policy.not_before)) &&
-	     set(o, "not_after_unix", u64_json(info->policy.not_after)) &&
+	     set(o, "not_before_unix", tppctl_u64_json(info->policy.not_before)) &&
+	     set(o, "not_after_unix", tppctl_u64_json(info->policy.not_after)) &&
 	     set(o, "catalog_entries", json_integer(info->policy.n_entries)) &&
 	     set(o, "sha256", json_string(hex)) &&
 	     set(o, "loaded_at", time_json(info->loaded_at)) &&
-	     set(o, "loaded_at_unix", u64_json(info->loaded_at)) &&
-	     set(o, "verify_us", u64_json(info->verify_ns / 1000)) &&
-	     set(o, "parse_us", u64_json(info->parse_ns / 1000)) &&
-	     set(o, "apply_us", u64_json(info->apply_ns / 1000)) &&
+	     set(o, "loaded_at_unix", tppctl_u64_json(info->loaded_at)) &&
+	     set(o, "verify_us", tppctl_u64_json(info->verify_ns / 1000)) &&
+	     set(o, "parse_us", tppctl_u64_json(info->parse_ns / 1000)) &&
+	     set(o, "apply_us", tppctl_u64_json(info->apply_ns / 1000)) &&
 	     set(o, "expired", json_boolean(info->expired));
 	if (!ok) {
 		json_decref(o);

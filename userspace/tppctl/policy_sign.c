@@ -3,12 +3,16 @@
  * tppctl policy sign: a blob and its detached signature into a .tpp, the
  * signature made here with a key file, or elsewhere (an HSM, `openssl
  * cms`) and brought with --sig.
- * tppctl policy verify: the kernel's checks of a .tpp, but for the clock,
- * the host and the serial, with one certificate as the trust anchor.
+ * tppctl policy verify: the kernel's verdict on a .tpp (tests/parity proves
+ * that it is the same), with the state the kernel would judge it by given
+ * on the command line.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "tppctl.h"
 
@@ -68,6 +72,17 @@ static int verify_with(struct tppctl_ctx *ctx, const char *cmd,
 	return ret;
 }
 
+/* As ssh does: a private key that others can read is not private. */
+static void warn_key_mode(struct tppctl_ctx *ctx, const char *path)
+{
+	struct stat st;
+
+	if (!strcmp(path, "-") || stat(path, &st) || !(st.st_mode & 077))
+		return;
+	fprintf(ctx->err, "tppctl: warning: signing key %s is accessible by group or others (mode %04o); it should be 0600\n",
+		path, (unsigned int)(st.st_mode & 07777));
+}
+
 static int sign_with_key(struct tppctl_ctx *ctx, const char *key_path,
 			 const char *cert_path, const struct tppctl_policy_file *pf,
 			 uint8_t **sig, size_t *slen)
@@ -76,6 +91,7 @@ static int sign_with_key(struct tppctl_ctx *ctx, const char *key_path,
 	size_t klen = 0, clen;
 	int ret;
 
+	warn_key_mode(ctx, key_path);
 	ret = read_small(ctx, key_path, &key, &klen);
 	if (!ret)
 		ret = read_small(ctx, cert_path, &cert, &clen);
@@ -119,6 +135,7 @@ int policy_sign_main(int argc, char **argv, struct tppctl_ctx *ctx)
 
 	ret = tppctl_parse_opts(argc, argv, "policy sign", opts, 1, 1, usage,
 				&a, ctx->err);
+	ctx->json |= a.json;
 	if (ret || a.help)
 		return ret;
 	if (!out || !!key == !!sigfile || (key && !cert)) {
@@ -127,6 +144,14 @@ int policy_sign_main(int argc, char **argv, struct tppctl_ctx *ctx)
 			key && !cert ? "--key needs --cert" :
 			"give either --key (with --cert) or --sig", usage);
 		return -TPPCTL_EUSAGE;
+	}
+	{
+		const char *const in[] = { a.pos[0], key, cert, sigfile };
+
+		ret = tppctl_refuse_same(ctx, "policy sign", out, in,
+					 ARRAY_SIZE(in));
+		if (ret)
+			return ret;
 	}
 	/* A signer signs only what the kernel would parse. */
 	ret = tppctl_policy_open(ctx, a.pos[0], true, &pf);
@@ -165,18 +190,91 @@ out:
 	return ret;
 }
 
+static int parse_u64(const char *s, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (s[0] < '0' || s[0] > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/* The kernel's checks that need its state, for the state given. */
+static int check_state(struct tppctl_ctx *ctx, const char *path,
+		       const struct tppgate_policy_src *p, const char *in_force,
+		       bool here)
+{
+	uint8_t mine[TPPGATE_SHA256_LEN];
+	int64_t now = (int64_t)time(NULL);
+	uint64_t serial;
+	int ret;
+
+	/* driver/policy.c check_host(), part of the parse */
+	if (here && p->has_host) {
+		ret = tppctl_host_hash_here(p->host_kind, mine);
+		if (ret) {
+			fprintf(ctx->err, "tppctl: %s: bound to a host, and this host's identity is unknown (%s)\n",
+				path, strerror(-ret));
+			return -EACCES;
+		}
+		if (memcmp(mine, p->host_hash, TPPGATE_SHA256_LEN)) {
+			fprintf(ctx->err, "tppctl: %s: bound to another host\n",
+				path);
+			return -EACCES;
+		}
+	}
+	/* driver/gate.c tppgate_gate_set_policy(): the serial, then the clock */
+	if (in_force) {
+		ret = parse_u64(in_force, &serial);
+		if (ret) {
+			fprintf(ctx->err, "tppctl: policy verify: --in-force: not a serial: '%.32s'\n",
+				in_force);
+			return -TPPCTL_EUSAGE;
+		}
+		if (p->serial <= serial) {
+			fprintf(ctx->err, "tppctl: %s: serial %" PRIu64 " is not above %" PRIu64 ", the one in force (rollback)\n",
+				path, p->serial, serial);
+			return -ESTALE;
+		}
+	}
+	/* As time64_t, as the kernel compares them. */
+	if (now < (int64_t)p->not_before) {
+		fprintf(ctx->err, "tppctl: %s: not valid yet (not-before is in the future)\n",
+			path);
+		return -EAGAIN;
+	}
+	if (now >= (int64_t)p->not_after) {
+		fprintf(ctx->err, "tppctl: %s: expired (not-after is in the past)\n",
+			path);
+		return -EKEYEXPIRED;
+	}
+	return 0;
+}
+
 int policy_verify_main(int argc, char **argv, struct tppctl_ctx *ctx)
 {
 	static const char usage[] =
-		"usage: tppctl policy verify [-j] --cert CERT.pem FILE.tpp\n"
-		"       tppctl policy verify [-j] --cert CERT.pem --sig SIG.p7s FILE\n"
-		"  Checks the signature with CERT.pem as the only trusted key, then\n"
-		"  decodes the policy strictly: what the kernel checks, but for the\n"
-		"  clock, the host binding and the serial in force.\n";
-	const char *cert = NULL, *sigfile = NULL;
+		"usage: tppctl policy verify [-j] --cert CERTS.pem [--in-force SERIAL] [--here] FILE.tpp\n"
+		"       tppctl policy verify [-j] --cert CERTS.pem [--in-force SERIAL] [--here] --sig SIG.p7s FILE\n"
+		"  Judges a signed policy as the kernel's POLICY_SET would, with the\n"
+		"  certificates in CERTS.pem (a PEM bundle, like TPPGATE_CERTS) as the\n"
+		"  trusted keys: the signature, then the blob, then the clock. What needs\n"
+		"  the kernel's state is judged only when given: --in-force SERIAL, the\n"
+		"  serial in force (a policy must be above it); --here, check a host\n"
+		"  binding against this host.\n";
+	const char *cert = NULL, *sigfile = NULL, *in_force = NULL;
+	bool here = false;
 	const struct tppctl_opt opts[] = {
 		{ "-c", "--cert", "a file name", &cert, NULL },
 		{ NULL, "--sig", "a file name", &sigfile, NULL },
+		{ NULL, "--in-force", "a serial", &in_force, NULL },
+		{ NULL, "--here", NULL, NULL, &here },
 		{ NULL, NULL, NULL, NULL, NULL },
 	};
 	struct tppctl_policy_file pf;
@@ -189,6 +287,7 @@ int policy_verify_main(int argc, char **argv, struct tppctl_ctx *ctx)
 
 	ret = tppctl_parse_opts(argc, argv, "policy verify", opts, 1, 1, usage,
 				&a, ctx->err);
+	ctx->json |= a.json;
 	if (ret || a.help)
 		return ret;
 	if (!cert) {
@@ -219,17 +318,23 @@ int policy_verify_main(int argc, char **argv, struct tppctl_ctx *ctx)
 			  sig, slen, cert, subject, sizeof(subject));
 	if (!ret)
 		ret = tppctl_policy_decode(ctx, a.pos[0], &pf);
+	if (!ret)
+		ret = check_state(ctx, a.pos[0], &pf.src, in_force, here);
 	if (ret)
 		goto out;
-	if (ctx->json || a.json)
-		ret = tppctl_print_json(ctx, json_pack("{s:s,s:b,s:s,s:I}",
+	if (ctx->json)
+		ret = tppctl_print_json(ctx, json_pack("{s:s,s:b,s:s,s:o,s:b,s:b}",
 			"file", a.pos[0], "verified", 1, "signer", subject,
-			"serial", (json_int_t)(pf.src.serial & INT64_MAX)));
+			"serial", tppctl_u64_json(pf.src.serial),
+			"serial_checked", !!in_force,
+			"host_checked", here || !pf.src.has_host));
 	else
-		fprintf(ctx->out, "%s: good signature by %s; policy serial %llu, region %s, tier %u, %u catalog entries\n",
-			a.pos[0], subject[0] ? subject : "?",
-			(unsigned long long)pf.src.serial, pf.src.region,
-			pf.src.tier, pf.src.n_entries);
+		fprintf(ctx->out, "%s: good signature by %s; policy serial %" PRIu64 ", region %s, tier %u, %u catalog entries%s%s\n",
+			a.pos[0], subject[0] ? subject : "?", pf.src.serial,
+			pf.src.region, pf.src.tier, pf.src.n_entries,
+			in_force ? "" : "; serial in force not checked (--in-force)",
+			pf.src.has_host && !here ?
+			"; host binding not checked (--here)" : "");
 out:
 	free(own);
 	tppctl_policy_close(&pf);

@@ -116,6 +116,11 @@ int tppctl_create_file(const char *path, const void *data, size_t len,
 /* struct tppgate_include_ops: @path relative to the directory of @from. */
 int tppctl_include_load(void *ctx, const char *from, const char *path,
 			char **text, size_t *len, char **name);
+/* Are @a and @b one file (same name, or same inode)? "-" is never. */
+bool tppctl_same_file(const char *a, const char *b);
+/* -TPPCTL_EUSAGE, after a message, if @out is one of @inputs (NULLs skipped). */
+int tppctl_refuse_same(struct tppctl_ctx *ctx, const char *cmd,
+		       const char *out, const char *const *inputs, size_t n);
 /* Reports a file error as "tppctl: PATH: reason" and passes @err on. */
 int tppctl_file_error(struct tppctl_ctx *ctx, const char *path, int err);
 
@@ -162,6 +167,8 @@ int tppctl_policy_open(struct tppctl_ctx *ctx, const char *path, bool decode,
 int tppctl_policy_decode(struct tppctl_ctx *ctx, const char *path,
 			 struct tppctl_policy_file *pf);
 void tppctl_policy_close(struct tppctl_policy_file *pf);
+/* This host's identity hash of @kind, as its kernel would compare it. */
+int tppctl_host_hash_here(uint32_t kind, uint8_t out[TPPGATE_SHA256_LEN]);
 
 /* policy_out.c */
 json_t *tppctl_policy_source_json(const struct tppgate_policy_src *p);
@@ -178,6 +185,8 @@ void tppctl_hex(char *buf, const uint8_t *p, size_t n);
 json_t *tppctl_device_json(const struct tppgate_device_info *d);
 json_t *tppctl_status_json(const struct tppgate_status_info *s);
 json_t *tppctl_event_json(const struct tppgate_event_info *e);
+/* Every u64 (serials, TPP, caps, times) goes into JSON through this. */
+json_t *tppctl_u64_json(uint64_t v);
 int tppctl_print_json(struct tppctl_ctx *ctx, json_t *j);
 /* Indented, for files people edit. */
 int tppctl_print_json_pretty(struct tppctl_ctx *ctx, json_t *j);
@@ -196,6 +205,9 @@ int status_main(int argc, char **argv, struct tppctl_ctx *ctx);
 int monitor_main(int argc, char **argv, struct tppctl_ctx *ctx);
 int policy_main(int argc, char **argv, struct tppctl_ctx *ctx);
 int keygen_main(int argc, char **argv, struct tppctl_ctx *ctx);
+/* daemon.c: talks to tppgated's control socket, not to the kernel */
+int daemon_main(int argc, char **argv, struct tppctl_ctx *ctx);
+void tppctl_daemon_text(FILE *f, json_t *status);
 
 /* The policy subcommands (policy.c, policy_sign.c, policy_load.c) */
 int policy_compile_main(int argc, char **argv, struct tppctl_ctx *ctx);

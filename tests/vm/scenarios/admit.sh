@@ -51,19 +51,22 @@ for b in $devs; do
 done
 
 # Refusals: a missing device and a device that is not an accelerator.
-check_fails "tppctl admit of a BDF with no device fails" \
-	tppctl admit 0000:00:1f.7
+check_error "tppctl admit of a BDF with no device: no such PCI device" \
+	1 "0000:00:1f.7: no such PCI device" tppctl admit 0000:00:1f.7
 nic=$(pci_find 0x8086 0x100e)
 if [ -n "$nic" ]; then
 	nic_driver=$(driver_of "$nic")
-	check_fails "tppctl admit $nic (the e1000, not an accelerator) fails" \
+	check_error "tppctl admit $nic (the e1000): not an accelerator" \
+		1 "$nic: not an accelerator, tppgate does not manage it" \
 		tppctl admit "$nic"
-	check_fails "tppctl quarantine $nic (the e1000) fails" \
+	check_error "tppctl quarantine $nic (the e1000): not an accelerator" \
+		1 "$nic: not an accelerator, tppgate does not manage it" \
 		tppctl quarantine "$nic"
 	is "$(driver_of "$nic")" "$nic_driver" "$nic: the e1000 keeps its driver ($nic_driver)"
 	is "$(override_of "$nic")" "(null)" "$nic: the e1000 still has no driver_override"
 fi
-check_fails "tppctl admit of a malformed BDF fails" tppctl admit not-a-bdf
+check_error "tppctl admit of a malformed BDF is a usage error" \
+	2 "invalid PCI address" tppctl admit not-a-bdf
 
 end_in_default_state
 done_testing

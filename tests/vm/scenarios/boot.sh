@@ -27,12 +27,12 @@ check_nic()
 	fi
 }
 
-check "rmmod tppgate" rmmod tppgate
+require "rmmod tppgate" rmmod tppgate
 for b in $devs; do
 	expect_on_tppedu "$b: released to tppedu on unload, edu_ident reads $EDU_IDENT" "$b"
 done
 
-check "insmod tppgate.ko $TPPGATE_ARGS boot=keep" insmod_tppgate boot=keep
+require "insmod tppgate.ko $TPPGATE_ARGS boot=keep" insmod_tppgate boot=keep
 for b in $devs; do
 	expect_on_tppedu "$b: boot=keep leaves it on tppedu, MMIO works" "$b"
 	is "$(override_of "$b")" "(null)" "$b: boot=keep sets no driver_override"
@@ -52,12 +52,12 @@ else
 	skip "tppctl quarantine of an unmanaged-bound device" "tppctl missing"
 fi
 
-check "rmmod tppgate (boot=keep)" rmmod tppgate
+require "rmmod tppgate (boot=keep)" rmmod tppgate
 for b in $devs; do
 	expect_on_tppedu "$b: on tppedu after unloading boot=keep" "$b"
 done
 
-check "insmod tppgate.ko $TPPGATE_ARGS boot=quarantine" \
+require "insmod tppgate.ko $TPPGATE_ARGS boot=quarantine" \
 	insmod_tppgate boot=quarantine
 for b in $devs; do
 	expect_quarantined "$b: boot=quarantine took it from tppedu" "$b"
@@ -70,11 +70,11 @@ for d in "$PCI"/*; do
 		test "$(driver_of "${d##*/}")" != tppgate
 done
 
-check "rmmod tppgate (boot=quarantine)" rmmod tppgate
+require "rmmod tppgate (boot=quarantine)" rmmod tppgate
 for b in $devs; do
 	expect_on_tppedu "$b: released to tppedu again" "$b"
 done
 
-check "reload tppgate then tppedu in the default configuration" restore_default
+require "reload tppgate then tppedu in the default configuration" restore_default
 end_in_default_state
 done_testing

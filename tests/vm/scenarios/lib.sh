@@ -60,8 +60,26 @@ check()
 	fi
 }
 
-# check_fails DESC CMD...: one test that passes if CMD fails.
-check_fails()
+# require DESC CMD...: a precondition (rmmod, insmod, a reload), not a
+# test. If CMD fails, the program stops here and fails: "Bail out!" with
+# DESC, then an attempt to leave the default state for the next program.
+require()
+{
+	_desc=$1
+	shift
+	if "$@"; then
+		diag "precondition ok: $_desc"
+		return 0
+	fi
+	echo "Bail out! precondition failed: $_desc"
+	restore_default >/dev/null 2>&1
+	exit 1
+}
+
+# check_not DESC CMD...: one test that passes if the predicate CMD is false
+# (a question such as tppedu_probed_since_mark, never a command that can
+# fail for another reason: use check_error for those).
+check_not()
 {
 	_desc=$1
 	shift
@@ -69,6 +87,29 @@ check_fails()
 		not_ok "$_desc"
 	else
 		ok "$_desc"
+	fi
+}
+
+# check_error DESC STATUS TEXT CMD...: one test that passes if CMD exits
+# with STATUS and its stderr contains TEXT: the failure is the one meant.
+check_error()
+{
+	_desc=$1
+	_want_rc=$2
+	_want_err=$3
+	shift 3
+	_rc=0
+	_err=$("$@" 2>&1 >/dev/null) || _rc=$?
+	case $_err in
+	*"$_want_err"*) _found=1 ;;
+	*) _found= ;;
+	esac
+	if [ "$_rc" = "$_want_rc" ] && [ -n "$_found" ]; then
+		ok "$_desc"
+	else
+		not_ok "$_desc"
+		diag "  got:  exit $_rc, '$_err'"
+		diag "  want: exit $_want_rc, '...$_want_err...'"
 	fi
 }
 

@@ -16,26 +16,26 @@ for d in "$PCI"/*; do
 	[ "$(cat "$d/boot_vga" 2>/dev/null)" = 1 ] && vga=${d##*/}
 done
 
-rmmod tppgate
-rmmod tppedu
+require "rmmod tppgate" rmmod tppgate
+require "rmmod tppedu" rmmod tppedu
 
 # The parameters of the default load other than ids=, e.g. manual=1.
 other_args=$(echo "$TPPGATE_ARGS" | tr ' ' '\n' | grep -v '^ids=' | tr '\n' ' ')
 
 # shellcheck disable=SC2086 # other_args is a list of parameters
-check "insmod tppgate.ko classes=0x00ff (the edu class, no ids=)" \
+require "insmod tppgate.ko classes=0x00ff (the edu class, no ids=)" \
 	insmod "$TPP_MODULES/tppgate.ko" classes=0x00ff $other_args
-check "insmod tppedu.ko" insmod "$TPP_MODULES/tppedu.ko"
+require "insmod tppedu.ko" insmod "$TPP_MODULES/tppedu.ko"
 for b in $devs; do
 	expect_quarantined "$b: gated by class 0x00ff" "$b"
 done
-rmmod tppgate
-rmmod tppedu
+require "rmmod tppgate" rmmod tppgate
+require "rmmod tppedu" rmmod tppedu
 
 # shellcheck disable=SC2086 # other_args is a list of parameters
-check "insmod tppgate.ko with neither ids= nor classes=" \
+require "insmod tppgate.ko with neither ids= nor classes=" \
 	insmod "$TPP_MODULES/tppgate.ko" $other_args
-check "insmod tppedu.ko" insmod "$TPP_MODULES/tppedu.ko"
+require "insmod tppedu.ko" insmod "$TPP_MODULES/tppedu.ko"
 for b in $devs; do
 	expect_on_tppedu "$b: not an accelerator without ids=: tppedu has it" "$b"
 	is "$(override_of "$b")" "(null)" "$b: no driver_override"
@@ -43,16 +43,16 @@ for b in $devs; do
 		is "$(tppctl_state "$b")" "" "$b: tppctl devices does not list it"
 	fi
 done
-rmmod tppgate
-rmmod tppedu
+require "rmmod tppgate" rmmod tppgate
+require "rmmod tppedu" rmmod tppedu
 
 if [ -n "$vga" ]; then
-	check "insmod tppgate.ko $TPPGATE_ARGS gate_boot_vga=1" \
+	require "insmod tppgate.ko $TPPGATE_ARGS gate_boot_vga=1" \
 		insmod_tppgate gate_boot_vga=1
 	is "$(driver_of "$vga")" tppgate "$vga: gate_boot_vga=1 holds the boot VGA device"
 	is "$(override_of "$vga")" tppgate "$vga: its driver_override is tppgate"
 	expect_tppctl_state "$vga" quarantined
-	check "rmmod tppgate" rmmod tppgate
+	require "rmmod tppgate" rmmod tppgate
 	check "$vga: released on unload" test "$(driver_of "$vga")" != tppgate
 	is "$(override_of "$vga")" "(null)" "$vga: no driver_override after unload"
 else
@@ -72,6 +72,6 @@ for b in $devs; do
 	is "$(override_of "$b")" "(null)" "$b: no driver_override left by the refused loads"
 done
 
-check "reload tppgate then tppedu in the default configuration" restore_default
+require "reload tppgate then tppedu in the default configuration" restore_default
 end_in_default_state
 done_testing

@@ -51,7 +51,7 @@ expect_denied()
 devs=$(edu_devices)
 first=$(echo "$devs" | head -n 1)
 
-check "as nobody: setpriv works at all" as_nobody true
+require "as nobody: setpriv works at all" as_nobody true
 check "as nobody: tppctl devices succeeds" as_nobody tppctl devices
 listed=$(as_nobody tppctl devices 2>/dev/null | awk '{ print $1 }' | grep -cxF "$devs" || true)
 is "$listed" 4 "as nobody: tppctl devices lists the four edu devices"
@@ -61,15 +61,12 @@ check "as nobody: tppctl status succeeds" as_nobody tppctl status
 
 # The control: root can do what the others are refused, so a refusal below
 # is about privilege and nothing else.
-if tppctl admit "$first" && is_on_tppedu "$first" &&
-	tppctl quarantine "$first" && is_quarantined "$first"; then
-	ok "as root: tppctl admit and quarantine $first work (the control)"
-else
-	not_ok "as root: tppctl admit and quarantine $first work (the control)"
-	describe "$first"
-	restore_default || true
-	done_testing
-fi
+control()
+{
+	tppctl admit "$first" && is_on_tppedu "$first" &&
+		tppctl quarantine "$first" && is_quarantined "$first"
+}
+require "as root: tppctl admit and quarantine $first work (the control)" control
 
 expect_denied "as nobody: tppctl admit $first is denied" as_nobody tppctl admit "$first"
 expect_quarantined "$first: still quarantined after nobody's admit" "$first"
@@ -77,14 +74,14 @@ expect_denied "as root without CAP_NET_ADMIN: tppctl admit $first is denied" \
 	as_root_without_net_admin tppctl admit "$first"
 expect_quarantined "$first: still quarantined after the capless admit" "$first"
 
-check "as root: tppctl admit $first" tppctl admit "$first"
+require "as root: tppctl admit $first" tppctl admit "$first"
 expect_denied "as nobody: tppctl quarantine $first is denied" \
 	as_nobody tppctl quarantine "$first"
 expect_on_tppedu "$first: still admitted after nobody's quarantine" "$first"
 expect_denied "as root without CAP_NET_ADMIN: tppctl quarantine $first is denied" \
 	as_root_without_net_admin tppctl quarantine "$first"
 expect_on_tppedu "$first: still admitted after the capless quarantine" "$first"
-check "as root: tppctl quarantine $first" tppctl quarantine "$first"
+require "as root: tppctl quarantine $first" tppctl quarantine "$first"
 
 end_in_default_state
 done_testing
