@@ -311,7 +311,7 @@ vm_boot()
 		"${qemu[@]}" || ret=$?
 	else
 		qemu+=(-serial stdio -monitor none)
-		timeout -k 10 "${TPPGATE_VM_TIMEOUT:-420}" "${qemu[@]}" \
+		timeout -k 10 "${TPPGATE_VM_TIMEOUT:-900}" "${qemu[@]}" \
 			</dev/null >"$console" 2>&1 || ret=$?
 	fi
 	return $ret
