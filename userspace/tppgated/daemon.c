@@ -338,7 +338,7 @@ json_t *daemon_status_json(struct daemon *d)
 	uint64_t next_in = next && d->next_renewal_ms > now ?
 			   d->next_renewal_ms - now : 0;
 
-	return json_pack("{s:b, s:{s:s, s:s, s:I, s:I}, "
+	return json_pack("{s:b, s:{s:s, s:s, s:I, s:I, s:I}, "
 			 "s:{s:s, s:s, s:o, s:o, s:b, s:o, s:o}, "
 			 "s:{s:o, s:I, s:I, s:i, s:i}, "
 			 "s:{s:o, s:o, s:I, s:o, s:o, s:o, s:o, s:s}, "
@@ -348,6 +348,7 @@ json_t *daemon_status_json(struct daemon *d)
 			  "kernel", d->kops->name,
 			  "pid", (json_int_t)getpid(),
 			  "started", (json_int_t)d->started,
+			  "wakeups", (json_int_t)d->wakeups,
 		"policy", "file", d->cfg.policy_file,
 			  "file_status", d->file_status,
 			  "file_serial", u64_or_null(d->has_file_serial, d->file_serial),

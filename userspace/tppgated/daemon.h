@@ -35,6 +35,7 @@ struct daemon {
 	bool dirty;		/* devices or policy changed: re-plan */
 	bool force;		/* grant even if nothing changed */
 	uint64_t started;	/* UTC seconds */
+	uint64_t wakeups;	/* returns from poll(), for the benchmark */
 
 	/* The policy file. */
 	char file_status[TPPGATED_ERR_LEN];

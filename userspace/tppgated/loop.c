@@ -193,6 +193,7 @@ int daemon_run(struct daemon *d)
 		for (i = 0; i < CONTROL_CLIENTS; i++)
 			pfd[P_CLIENT + i] = (struct pollfd){ d->clients[i].fd, POLLIN, 0 };
 		n = poll(pfd, ARRAY_SIZE(pfd), -1);
+		d->wakeups++;
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
