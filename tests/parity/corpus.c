@@ -933,6 +933,13 @@ int parity_expected(const struct parity_keys *k, size_t i)
 	return parity_cases[i].err;
 }
 
+bool parity_machine_dependent(size_t i)
+{
+	void (*m)(struct parity_build *) = parity_cases[i].make;
+
+	return m == host_here || m == host_other || m == host_machine_id;
+}
+
 int parity_kernel_expected(const struct parity_keys *k, size_t i,
 			   const char *release)
 {
