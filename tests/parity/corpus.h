@@ -12,6 +12,7 @@
 #ifndef TPPGATE_PARITY_CORPUS_H
 #define TPPGATE_PARITY_CORPUS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -74,6 +75,9 @@ int parity_expected(const struct parity_keys *k, size_t i);
 /* The same for the kernel @release ("6.1.0-57-amd64") judging it. */
 int parity_kernel_expected(const struct parity_keys *k, size_t i,
 			   const char *release);
+
+/* Does case @i's verdict depend on the machine that judges it (--here)? */
+bool parity_machine_dependent(size_t i);
 
 /* A fresh self-signed RSA pair (for the untrusted signer). */
 int parity_new_pair(const char *cn, EVP_PKEY **key, X509 **cert);

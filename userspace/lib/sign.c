@@ -413,8 +413,9 @@ int tppgate_sig_parse(const void *sig, size_t slen, uint8_t **der,
 
 /*
  * Digests the kernel's PKCS#7 parser knows (pkcs7_sig_note_digest_algo).
- * Where kernels differ, the newest supported one's rule: 6.1 still takes
- * MD4 and MD5, 6.12 no longer does; a policy tppctl passes loads on both.
+ * Where the supported kernels differ, only what all of them take, so that
+ * a policy tppctl passes loads on each: 6.1 still parses MD4 and MD5, 6.12
+ * no longer does; 6.12 parses SHA-3, 6.1 does not.
  */
 static bool parser_digest(int nid)
 {
