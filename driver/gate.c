@@ -37,6 +37,7 @@
 #include "compat.h"
 #include "decide.h"
 #include "event.h"
+#include "fault.h"
 #include "gate.h"
 #include "grant.h"
 #include "params.h"
@@ -62,8 +63,6 @@ static DEFINE_MUTEX(gate_mutex);
 static struct tppgate_policy __rcu *gate_policy;
 /* Written under gate_mutex; read locklessly for status. */
 static bool gate_expired;
-/* When the policy in force ends by elapsed time, CLOCK_BOOTTIME. */
-static ktime_t gate_boot_expiry;
 /* The sweep at module load is done: boot= no longer applies. */
 static bool gate_loaded;
 static unsigned int eval_backoff_ms;
@@ -148,6 +147,25 @@ static bool is_boot_vga(struct pci_dev *pdev)
 	return pdev == vga_default_device();
 }
 
+/*
+ * Is @pdev still on the bus? A removal in flight holds the rescan lock
+ * until it is done, so this waits for it. Never called with the rescan lock
+ * held, nor across a probe.
+ */
+static bool on_bus(struct pci_dev *pdev)
+{
+	struct pci_dev *found;
+	bool ret;
+
+	pci_lock_rescan_remove();
+	found = pci_get_domain_bus_and_slot(pci_domain_nr(pdev->bus),
+					    pdev->bus->number, pdev->devfn);
+	ret = found == pdev;
+	pci_dev_put(found);
+	pci_unlock_rescan_remove();
+	return ret;
+}
+
 /**
  * tppgate_gate_hold() - bind the quarantine driver to a device
  * @pdev: the device, tracked and already marked quarantined
@@ -157,9 +175,9 @@ static bool is_boot_vga(struct pci_dev *pdev)
  * the reason only: an administrator's intent, if any, stays.
  *
  * Context: tppgate_gate_lock() held.
- * Return: 0; -EBUSY or another errno from the driver core if the
- * quarantine driver did not bind (the device's reason is then
- * claim-failed).
+ * Return: 0; -ENODEV if the device left the bus meanwhile; -EBUSY or
+ * another errno from the driver core if the quarantine driver did not bind
+ * (the device's reason is then claim-failed).
  */
 int tppgate_gate_hold(struct pci_dev *pdev)
 {
@@ -171,6 +189,10 @@ int tppgate_gate_hold(struct pci_dev *pdev)
 		goto err_claim;
 	if (dev->driver && !tppgate_registry_held(pdev))
 		device_release_driver(dev);
+	if (tppgate_fault_fail_claim(pdev)) {
+		ret = -EBUSY;
+		goto err_claim;
+	}
 	ret = device_attach(dev);
 	if (ret < 0)
 		goto err_claim;
@@ -181,6 +203,9 @@ int tppgate_gate_hold(struct pci_dev *pdev)
 	return 0;
 
 err_claim:
+	/* A device on its way out cannot be claimed; the notifier forgets it. */
+	if (!on_bus(pdev))
+		return -ENODEV;
 	pr_err("%s: quarantine driver did not bind (%d)\n", pci_name(pdev), ret);
 	tppgate_registry_set(pdev, TPPGATE_STATE_QUARANTINED,
 			     TPPGATE_REASON_CLAIM_FAILED);
@@ -446,31 +471,11 @@ void tppgate_gate_reclaim(void)
 	mod_delayed_work(gate_wq, &reclaim_work, 0);
 }
 
-/*
- * A policy's life ends at not-after on the wall clock, or after as much
- * elapsed time as it had left when it was loaded, whichever comes first: a
- * clock stepped back cannot extend it.
- */
-static ktime_t boot_expiry(const struct tppgate_policy *p, time64_t now)
-{
-	time64_t left = (time64_t)p->not_after - now;
-
-	if (left >= KTIME_SEC_MAX)
-		return KTIME_MAX;
-	return ktime_add_safe(ktime_get_boottime(), ktime_set(left, 0));
-}
-
-static bool past_expiry(const struct tppgate_policy *p)
-{
-	return ktime_get_real_seconds() >= (time64_t)p->not_after ||
-	       ktime_compare(ktime_get_boottime(), gate_boot_expiry) >= 0;
-}
-
 /* Context: gate_mutex held. */
 static void arm_expiry(const struct tppgate_policy *p)
 {
 	tppgate_alarm_arm(&expiry_real, ktime_set((s64)p->not_after, 0));
-	tppgate_alarm_arm(&expiry_boot, gate_boot_expiry);
+	tppgate_alarm_arm(&expiry_boot, p->boot_expiry);
 }
 
 static void expiry_fn(struct work_struct *work)
@@ -481,7 +486,8 @@ static void expiry_fn(struct work_struct *work)
 	p = policy_locked();
 	if (!p || tppgate_registry_closing() || gate_expired)
 		goto out;
-	if (!past_expiry(p)) {
+	if (!tppgate_policy_past_expiry(p, ktime_get_real_seconds(),
+					ktime_get_boottime())) {
 		/* The clock went past not-after and back again. */
 		arm_expiry(p);
 		goto out;
@@ -620,7 +626,6 @@ out:
  * rescan lock.
  */
 void tppgate_gate_lock(void)
-	__acquires(&gate_mutex)
 {
 	mutex_lock(&gate_mutex);
 }
@@ -629,7 +634,6 @@ void tppgate_gate_lock(void)
  * tppgate_gate_unlock() - end what tppgate_gate_lock() began
  */
 void tppgate_gate_unlock(void)
-	__releases(&gate_mutex)
 {
 	mutex_unlock(&gate_mutex);
 }
@@ -673,11 +677,10 @@ int tppgate_gate_set_policy(struct tppgate_policy *p,
 	if (ret)
 		goto out;
 
-	p->loaded_at = now;
+	tppgate_policy_start_clock(p, now, ktime_get_boottime());
 	start = ktime_get_ns();
 	rcu_assign_pointer(gate_policy, p);
 	WRITE_ONCE(gate_expired, false);
-	gate_boot_expiry = boot_expiry(p, now);
 	tppgate_grant_reset(ktime_get_boottime());
 	grant_phase = tppgate_grant_phase(p, ktime_get_boottime());
 	sweep();

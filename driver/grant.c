@@ -8,7 +8,9 @@
  *            its lease not over
  *   lapsed   no grant for this policy, or its       nothing new is admitted;
  *            lease over, for less than the           running devices keep
- *            policy's offline grace                  their place
+ *            policy's offline grace                  their place under
+ *                                                    min(node cap, the last
+ *                                                    grant), if any
  *   offline  lapsed for the offline grace or        cap offline_cap: devices
  *            longer                                  above it go over the cap
  *
@@ -36,6 +38,7 @@
  */
 static DEFINE_SPINLOCK(lock);
 static bool has_grant;		/* for the policy in force */
+static bool granted_once;	/* grant_tpp is the last grant, of any policy */
 static u64 grant_tpp;
 static u64 grant_serial;
 static ktime_t lease_end;
@@ -81,6 +84,7 @@ int tppgate_grant_set(const struct tppgate_policy *p, u64 tpp, u32 lease,
 	}
 	spin_lock(&lock);
 	has_grant = true;
+	granted_once = true;
 	grant_tpp = tpp;
 	grant_serial = serial;
 	lease_end = ktime_add(now, ktime_set(lease, 0));
@@ -135,13 +139,16 @@ static void limit_locked(const struct tppgate_policy *p, ktime_t now,
 	switch (phase_locked(p, now)) {
 	case TPPGATE_GRANT_UNUSED:
 		break;
+	case TPPGATE_GRANT_LAPSED:
+		/* What ran under the last grant may go on; never more. */
+		limit->frozen = true;
+		if (!granted_once)
+			break;
+		fallthrough;
 	case TPPGATE_GRANT_HELD:
 		if (!limit->capped || grant_tpp < limit->cap)
 			limit->cap = grant_tpp;
 		limit->capped = true;
-		break;
-	case TPPGATE_GRANT_LAPSED:
-		limit->frozen = true;
 		break;
 	case TPPGATE_GRANT_OFFLINE:
 		limit->frozen = true;

@@ -19,6 +19,7 @@
 #include <linux/init.h>
 #include <linux/module.h>
 
+#include "fault.h"
 #include "gate.h"
 #include "keys.h"
 #include "netlink.h"
@@ -39,9 +40,12 @@ static int __init tppgate_init(void)
 	ret = tppgate_gate_init();
 	if (ret)
 		goto err_unregister_driver;
-	ret = tppgate_notifier_init();
+	ret = tppgate_fault_init();
 	if (ret)
 		goto err_uninit_gate;
+	ret = tppgate_notifier_init();
+	if (ret)
+		goto err_uninit_fault;
 	ret = tppgate_netlink_init();
 	if (ret)
 		goto err_unregister_notifier;
@@ -51,6 +55,8 @@ static int __init tppgate_init(void)
 
 err_unregister_notifier:
 	tppgate_notifier_uninit();
+err_uninit_fault:
+	tppgate_fault_uninit();
 err_uninit_gate:
 	tppgate_gate_uninit();
 err_unregister_driver:
@@ -64,6 +70,7 @@ static void __exit tppgate_exit(void)
 {
 	tppgate_netlink_uninit();
 	tppgate_notifier_uninit();
+	tppgate_fault_uninit();
 	tppgate_gate_uninit();
 	tppgate_quarantine_uninit();
 	tppgate_keys_uninit();

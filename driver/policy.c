@@ -518,6 +518,43 @@ int tppgate_policy_check_time(const struct tppgate_policy *p, time64_t now,
 }
 
 /**
+ * tppgate_policy_start_clock() - note when a policy comes into force
+ * @p: the policy, not yet published
+ * @now: UTC seconds, within its validity
+ * @boot_now: CLOCK_BOOTTIME at the same moment
+ *
+ * A policy's life ends at not-after on the wall clock, or after as much
+ * elapsed time as it had left when it was loaded, whichever comes first: a
+ * clock stepped back cannot extend it.
+ */
+void tppgate_policy_start_clock(struct tppgate_policy *p, time64_t now,
+				ktime_t boot_now)
+{
+	time64_t left = (time64_t)p->not_after - now;
+
+	p->loaded_at = now;
+	if (left >= KTIME_SEC_MAX)
+		p->boot_expiry = KTIME_MAX;
+	else
+		p->boot_expiry = ktime_add_safe(boot_now, ktime_set(left, 0));
+}
+
+/**
+ * tppgate_policy_past_expiry() - has a policy in force reached its end?
+ * @p: the policy, its clock started
+ * @now: UTC seconds
+ * @boot_now: CLOCK_BOOTTIME
+ *
+ * Return: true from not-after on, or once its elapsed-time bound passed.
+ */
+bool tppgate_policy_past_expiry(const struct tppgate_policy *p, time64_t now,
+				ktime_t boot_now)
+{
+	return now >= (time64_t)p->not_after ||
+	       ktime_compare(boot_now, p->boot_expiry) >= 0;
+}
+
+/**
  * tppgate_policy_free() - free a policy that was never published
  * @p: the policy, or NULL
  */

@@ -2,6 +2,7 @@
 #ifndef _TPPGATE_POLICY_H
 #define _TPPGATE_POLICY_H
 
+#include <linux/ktime.h>
 #include <linux/rcupdate.h>
 #include <linux/time64.h>
 #include <linux/types.h>
@@ -62,6 +63,7 @@ struct tppgate_policy_entry {
  * @entries: the catalog, sorted by (vendor, device, subsystem)
  * @sha256: of the blob
  * @loaded_at: UTC seconds
+ * @boot_expiry: when it ends by elapsed time, CLOCK_BOOTTIME
  * @verify_ns: time spent checking the signature
  * @parse_ns: time spent parsing
  * @apply_ns: time spent re-evaluating the devices
@@ -94,6 +96,7 @@ struct tppgate_policy {
 	struct tppgate_policy_entry *entries;
 	u8 sha256[TPPGATE_SHA256_LEN];
 	time64_t loaded_at;
+	ktime_t boot_expiry;
 	u64 verify_ns;
 	u64 parse_ns;
 	u64 apply_ns;
@@ -105,6 +108,10 @@ void tppgate_policy_free(struct tppgate_policy *p);
 void tppgate_policy_free_rcu(struct tppgate_policy *p);
 int tppgate_policy_check_time(const struct tppgate_policy *p, time64_t now,
 			      struct netlink_ext_ack *extack);
+void tppgate_policy_start_clock(struct tppgate_policy *p, time64_t now,
+				ktime_t boot_now);
+bool tppgate_policy_past_expiry(const struct tppgate_policy *p, time64_t now,
+				ktime_t boot_now);
 bool tppgate_policy_is_accel(const struct tppgate_policy *p,
 			     const struct pci_dev *pdev);
 const struct tppgate_policy_entry *

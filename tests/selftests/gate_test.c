@@ -272,7 +272,9 @@ TEST_F(gate, manual_quarantine_survives_policy_load)
 /*
  * A manual quarantine whose claim fails is still manual: the next
  * evaluation must not admit it. No real way makes the quarantine driver's
- * bind fail in QEMU, so this needs the module's test-only knob.
+ * bind fail in QEMU, so this needs a test-only knob in the module: a BDF
+ * written to FAIL_CLAIM makes the quarantine driver refuse that device
+ * until a newline is written.
  */
 #define FAIL_CLAIM "/sys/kernel/debug/tppgate/fail_claim"
 
@@ -294,7 +296,7 @@ TEST_F(gate, manual_quarantine_whose_claim_fails_stays_manual)
 
 	ASSERT_EQ(0, write_file(FAIL_CLAIM, c->edu[1]));
 	ret = gcmd(c, TPPGATE_CMD_DEVICE_QUARANTINE, c->edu[1], &r);
-	write_file(FAIL_CLAIM, "");
+	write_file(FAIL_CLAIM, "\n");
 	EXPECT_NE(0, ret);
 	ASSERT_EQ(0, gdev(c, c->edu[1], &r));
 	EXPECT_EQ(TPPGATE_STATE_QUARANTINED, r.dev[0].state);

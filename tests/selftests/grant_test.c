@@ -341,6 +341,27 @@ TEST_F(grant, a_lapsed_lease_stops_new_admissions)
 	EXPECT_EQ(TPPGATE_REASON_NO_GRANT, reason);
 }
 
+TEST_F(grant, a_lapse_never_lifts_the_last_grant)
+{
+	struct reply r;
+	struct pol p;
+
+	grant_policy(&p, 1, 600, 0);
+	p.revoke_mode = TPPGATE_REVOKE_NEVER;
+	ASSERT_EQ(0, load(self, &p));
+	ASSERT_EQ(0, set_grant(self, 3 * EDU_TPP, 30, 1, &r));
+	ASSERT_TRUE(wait_working(self, 3));
+	/* A lower grant with a short lease: two go over the cap and run on. */
+	ASSERT_EQ(0, set_grant(self, 1 * EDU_TPP, 2, 1, &r));
+	ASSERT_EQ(TPPGATE_STATE_OVER_CAP, state_of(self, self->edu[1], NULL));
+	ASSERT_EQ(TPPGATE_STATE_OVER_CAP, state_of(self, self->edu[2], NULL));
+	ASSERT_TRUE(wait_flag(self, TPPGATE_STATUS_F_LEASE_LAPSED));
+	/* The lapse freezes the host at the last grant, not at the node cap. */
+	EXPECT_EQ(TPPGATE_STATE_ADMITTED, state_of(self, self->edu[0], NULL));
+	EXPECT_EQ(TPPGATE_STATE_OVER_CAP, state_of(self, self->edu[1], NULL));
+	EXPECT_EQ(TPPGATE_STATE_OVER_CAP, state_of(self, self->edu[2], NULL));
+}
+
 TEST_F(grant, after_the_grace_the_offline_cap_applies_and_a_renewal_recovers)
 {
 	struct grant_status g;

@@ -130,7 +130,8 @@ vm_build_tppgate()
 	}
 	vm_copy_sources "$srcroot" "$b/src" driver uapi
 	vm_signer
-	vm_kbuild "$kver" "$b/src/driver" "$b/build-tppgate.log" &&
+	# The VM's module has the test-only fault injection (driver/fault.c).
+	TPPGATE_FAULT_INJECTION=y vm_kbuild "$kver" "$b/src/driver" "$b/build-tppgate.log" &&
 		[ -f "$b/src/driver/tppgate.ko" ]
 }
 
@@ -345,7 +346,7 @@ vm_boot()
 		"${qemu[@]}" || ret=$?
 	else
 		qemu+=(-serial stdio -monitor none)
-		timeout -k 10 "${TPPGATE_VM_TIMEOUT:-420}" "${qemu[@]}" \
+		timeout -k 10 "${TPPGATE_VM_TIMEOUT:-1800}" "${qemu[@]}" \
 			</dev/null >"$console" 2>&1 || ret=$?
 	fi
 	return $ret

@@ -79,26 +79,35 @@
  *                                         unmanaged-bound devices, and the
  *                                         ungated boot VGA device (flag
  *                                         TPPGATE_DEVICE_F_COUNTED)
- *       TPPGATE_STATUS_A_NODE_CAP:        NLA_U64, the cap in force now
- *                                         (absent: no cap)
+ *       TPPGATE_STATUS_A_NODE_CAP:        NLA_U64, the policy's NODE_CAP,
+ *                                         0 once it has expired (absent:
+ *                                         no policy or no node cap); the
+ *                                         cap admission uses is
+ *                                         EFFECTIVE_CAP
  *       TPPGATE_STATUS_A_POLICY_SERIAL:   NLA_U64 (absent: no policy)
  *       TPPGATE_STATUS_A_GRANT:           NLA_U64, the TPP granted by the
- *                                         daemon (absent: no grant)
+ *                                         daemon (absent: no grant accepted
+ *                                         since the policy in force was
+ *                                         loaded)
  *       TPPGATE_STATUS_A_GRANT_SERIAL:    NLA_U64, the policy serial the
  *                                         grant was computed for
  *       TPPGATE_STATUS_A_LEASE_LEFT_MS:   NLA_U64, milliseconds until the
  *                                         grant's lease lapses, 0 once it
  *                                         has (absent: no grant)
- *       TPPGATE_STATUS_A_OFFLINE_SECS:    NLA_U64, seconds since the lease
- *                                         lapsed (absent while it holds)
+ *       TPPGATE_STATUS_A_OFFLINE_SECS:    NLA_U64, seconds since the grant
+ *                                         lapsed: since its lease ended, or
+ *                                         since the policy was loaded if it
+ *                                         was never granted (present only
+ *                                         with STATUS_F_LEASE_LAPSED)
  *       TPPGATE_STATUS_A_EFFECTIVE_CAP:   NLA_U64, the cap admission uses
  *                                         now: the node cap, or under
  *                                         GRANT_REQUIRED min(node cap,
  *                                         grant) while the lease holds
- *                                         (after a lapse nothing new is
- *                                         admitted) and the offline cap
- *                                         after the offline grace
- *                                         (absent: no cap)
+ *                                         (after a lapse the node cap, and
+ *                                         nothing new is admitted) and the
+ *                                         offline cap after the offline
+ *                                         grace; 0 once the policy has
+ *                                         expired (absent: no cap)
  *
  * TPPGATE_CMD_EVENT (multicast only, group "events")
  * -----------------
@@ -160,20 +169,23 @@
  *   a lease. Under a policy with GRANT_REQUIRED, admission uses
  *   min(node cap, grant) while the lease holds; once it lapses nothing new
  *   is admitted, and after the policy's OFFLINE_GRACE the cap becomes its
- *   OFFLINE_CAP (devices above it go over the cap, then are revoked). A
- *   renewal, even after a lapse, restores the grant. Lease and grace run on
- *   CLOCK_BOOTTIME. A grant under a policy without GRANT_REQUIRED is
- *   accepted and reported, and has no effect on admission.
+ *   OFFLINE_CAP (devices above it go over the cap, then the policy's revoke
+ *   mode applies; still nothing new is admitted). The lapse counts from
+ *   the end of the lease, or from the policy's load if it was never
+ *   granted; a new policy drops the grant. A renewal, even after a lapse,
+ *   restores the grant. Lease and grace run on CLOCK_BOOTTIME. A grant
+ *   under a policy without GRANT_REQUIRED is accepted and reported, and has
+ *   no effect on admission.
  *     TPPGATE_A_GRANT: NLA_NESTED, enum tppgate_grant_attr
  *       TPPGATE_GRANT_A_TPP:    NLA_U64, TPP granted to this host
  *       TPPGATE_GRANT_A_LEASE:  NLA_U32, seconds, 1..TPPGATE_GRANT_LEASE_MAX
- *       TPPGATE_GRANT_A_SERIAL: NLA_U64, serial of the policy the grant was
- *                               computed for
+ *       TPPGATE_GRANT_A_SERIAL: NLA_U64, >= 1, serial of the policy the
+ *                               grant was computed for
  *   Reply: TPPGATE_A_STATUS as in STATUS_GET, after the change.
  *   Errors (the grant in force is left as it was):
  *     -EPERM       caller lacks CAP_NET_ADMIN
  *     -EINVAL      a required attribute is missing or malformed
- *     -ERANGE      lease outside 1..TPPGATE_GRANT_LEASE_MAX
+ *     -ERANGE      lease outside 1..TPPGATE_GRANT_LEASE_MAX, or serial 0
  *     -ENOENT      no policy loaded
  *     -ESTALE      the serial is not the policy in force: the daemon must
  *                  read the policy again and recompute
@@ -448,7 +460,9 @@ enum tppgate_device_flags {
  *	are allowed (an explicit override of the policy, logged).
  * @TPPGATE_STATUS_F_POLICY_EXPIRED: the policy in force has expired.
  * @TPPGATE_STATUS_F_GRANT_REQUIRED: the policy in force requires a grant.
- * @TPPGATE_STATUS_F_LEASE_LAPSED: the grant's lease lapsed without renewal.
+ * @TPPGATE_STATUS_F_LEASE_LAPSED: the policy requires a grant and none holds:
+ *	never granted since the policy was loaded, or its lease ended (also
+ *	set with @TPPGATE_STATUS_F_OFFLINE_CAP).
  * @TPPGATE_STATUS_F_OFFLINE_CAP: the offline grace is over; the policy's
  *	offline cap is in force.
  * @__TPPGATE_STATUS_F_ALL: every flag defined so far
@@ -492,9 +506,12 @@ enum tppgate_boot_mode {
  * @TPPGATE_EVENT_DEVICE_OVER_CAP: an admitted device is now over the cap.
  * @TPPGATE_EVENT_POLICY_LOADED: a new policy is in force.
  * @TPPGATE_EVENT_POLICY_EXPIRED: the policy in force passed its not-after.
- * @TPPGATE_EVENT_GRANT_CHANGED: GRANT_SET changed the TPP granted, or renewed
- *	a grant whose lease had lapsed.
- * @TPPGATE_EVENT_LEASE_LAPSED: the grant's lease lapsed without renewal.
+ * @TPPGATE_EVENT_GRANT_CHANGED: GRANT_SET gave the first grant for the
+ *	policy in force, changed the TPP granted, or renewed a grant whose
+ *	lease had lapsed. A renewal that changes nothing sends no event.
+ * @TPPGATE_EVENT_LEASE_LAPSED: the grant's lease lapsed without renewal (not
+ *	sent when a policy load drops the grant, nor when the offline cap
+ *	follows at once).
  * @TPPGATE_EVENT_OFFLINE_CAP: the offline grace is over; the offline cap
  *	is in force.
  * @TPPGATE_EVENT_UNSPEC: never sent

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Test-only fault injection (TPPGATE_FAULT_INJECTION=y at build time).
+ *
+ * /sys/kernel/debug/tppgate/fail_claim takes a PCI address: the quarantine
+ * driver's next claims of that device fail as if it could not bind, until
+ * the file is written empty. Nothing in QEMU makes a real claim fail, and a
+ * failed claim is a path the gate must get right: the device stays
+ * quarantined in intent, with no driver, and an administrator's intent
+ * stays.
+ */
+
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/pci.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/tppgate.h>
+#include <linux/uaccess.h>
+
+#include "fault.h"
+
+static struct dentry *dir;
+/* Protects fail_bdf. */
+static DEFINE_SPINLOCK(lock);
+static char fail_bdf[TPPGATE_BDF_MAX + 1];
+
+static ssize_t fail_claim_write(struct file *file, const char __user *buf,
+				size_t len, loff_t *ppos)
+{
+	char bdf[TPPGATE_BDF_MAX + 2];
+
+	if (len >= sizeof(bdf))
+		return -EINVAL;
+	if (copy_from_user(bdf, buf, len))
+		return -EFAULT;
+	bdf[len] = '\0';
+	spin_lock(&lock);
+	strscpy(fail_bdf, strim(bdf), sizeof(fail_bdf));
+	spin_unlock(&lock);
+	return len;
+}
+
+static ssize_t fail_claim_read(struct file *file, char __user *buf,
+			       size_t len, loff_t *ppos)
+{
+	char bdf[TPPGATE_BDF_MAX + 2];
+	int n;
+
+	spin_lock(&lock);
+	n = scnprintf(bdf, sizeof(bdf), "%s\n", fail_bdf);
+	spin_unlock(&lock);
+	return simple_read_from_buffer(buf, len, ppos, bdf, n);
+}
+
+static const struct file_operations fail_claim_fops = {
+	.owner = THIS_MODULE,
+	.read = fail_claim_read,
+	.write = fail_claim_write,
+	.llseek = default_llseek,
+};
+
+/**
+ * tppgate_fault_fail_claim() - should this claim fail?
+ * @pdev: the device being claimed
+ *
+ * Return: true if the test asked for claims of @pdev to fail.
+ */
+bool tppgate_fault_fail_claim(struct pci_dev *pdev)
+{
+	bool fail;
+
+	spin_lock(&lock);
+	fail = fail_bdf[0] && !strcmp(fail_bdf, pci_name(pdev));
+	spin_unlock(&lock);
+	return fail;
+}
+
+/**
+ * tppgate_fault_init() - create /sys/kernel/debug/tppgate
+ *
+ * Return: 0 (debugfs errors are not the module's to fail on).
+ */
+int tppgate_fault_init(void)
+{
+	dir = debugfs_create_dir("tppgate", NULL);
+	debugfs_create_file("fail_claim", 0600, dir, NULL, &fail_claim_fops);
+	return 0;
+}
+
+/**
+ * tppgate_fault_uninit() - remove it
+ */
+void tppgate_fault_uninit(void)
+{
+	debugfs_remove_recursive(dir);
+}
