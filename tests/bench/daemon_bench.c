@@ -219,8 +219,7 @@ int main(void)
 	       proc_field(pid, "nonvoluntary_ctxt_switches:");
 	counts(&w1, &a1);
 	printf("tppgated in one idle minute: %ld wake-ups of its loop for %ld renewals "
-	       "(goal: only renewals; each renewal is its timer plus the kernel's "
-	       "grant-changed event), %ld context switches\n",
+	       "(goal: only renewals), %ld context switches\n",
 	       w1 - w0 - 2, a1 - a0, ctx1 - ctx0);
 	kill(pid, SIGTERM);
 	waitpid(pid, NULL, 0);
