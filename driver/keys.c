@@ -7,6 +7,10 @@
  * from root at run time, but only those that a key in the kernel's builtin
  * or secondary trusted keyrings (a MOK-enrolled CA, say) has signed: that is
  * how a provider rotates its signing key without rebuilding the module.
+ *
+ * Every rule here has a case in tests/parity/corpus.c and a mirror in
+ * userspace/lib (policy.c, sign.c): a new rule adds both, so that tppctl
+ * and the kernel keep giving one verdict on one policy.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt

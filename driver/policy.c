@@ -8,6 +8,10 @@
  *
  * The blob is parsed where it lies, inside the request, so extended-ack
  * offsets point at the offending attribute inside the blob.
+ *
+ * Every rule here has a case in tests/parity/corpus.c and a mirror in
+ * userspace/lib (policy.c, sign.c): a new rule adds both, so that tppctl
+ * and the kernel keep giving one verdict on one policy.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
