@@ -42,12 +42,13 @@ etcd_healthy() { curl -sf -m 2 "$(etcd_url "$1")/health" | grep -q '"health":"tr
 etcd_stop() { local p; p=$(cat "$T/etcd-$1.pid" 2>/dev/null) || return 0; kill -"${2:-TERM}" "$p" 2>/dev/null; wait "$p" 2>/dev/null; rm -f "$T/etcd-$1.pid"; }
 etcd_rev() { curl -sf -m 2 -X POST -d '{"key":"AA==","count_only":true}' "$(etcd_url "${1:-1}")/v3/kv/range" | grep -o '"revision":"[0-9]*"' | grep -o '[0-9]*'; }
 
-mkpolicy() { # SERIAL CLUSTER_CAP OUT
+mkpolicy() { # SERIAL CLUSTER_CAP(- for none) OUT [CLUSTER_ID]
+	local cluster=""
+	[ "$2" != - ] && cluster=", \"cluster\": {\"id\": \"${4:-c1}\", \"cap\": $2}"
 	cat >"$T/p$1.json" <<EOP
 {"format": 1, "serial": $1, "issuer": "test", "not_before": "2024-01-01",
  "not_after": "2099-01-01", "region": "DE", "tier": 2, "node_cap": 8000,
- "grant_required": true, "default_action": "deny",
- "cluster": {"id": "c1", "cap": $2},
+ "grant_required": true, "default_action": "deny"$cluster,
  "catalog": [{"vendor": "0x1234", "device": "0x11e8", "tpp": 1000, "action": "count"}]}
 EOP
 	"$B/tppctl" policy compile -o "$T/p$1.bin" "$T/p$1.json" &&

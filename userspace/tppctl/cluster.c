@@ -188,12 +188,13 @@ struct replay {
 	char msg[256];
 };
 
-static void apply_kv(struct replay *rp, json_t *kv, bool deleted)
+/* @at: the revision to file the change under (0: its own mod_revision). */
+static void apply_kv(struct replay *rp, json_t *kv, bool deleted, uint64_t at)
 {
 	char key[200];
 	const char *k = unb64_key(json_string_value(json_object_get(kv, "key")),
 				  key, sizeof(key));
-	uint64_t rev = etcd_u64(kv, "mod_revision"), serial, cap;
+	uint64_t rev = at ? at : etcd_u64(kv, "mod_revision"), serial, cap;
 	bool has_cap;
 	int ret = 0;
 
@@ -238,7 +239,7 @@ static int on_event(json_t *msg, void *arg)
 		if (rev > rp->until)
 			return 1;
 		/* Deletions are the only events with a "type" (PUT is 0). */
-		apply_kv(rp, kv, json_is_string(json_object_get(ev, "type")));
+		apply_kv(rp, kv, json_is_string(json_object_get(ev, "type")), 0);
 		rp->last = rev;
 	}
 	return rp->last >= rp->until || rp->err;
@@ -323,7 +324,7 @@ static int cluster_audit(int argc, char **argv, struct tppctl_ctx *ctx)
 	}
 	if (from > 1) {
 		json_array_foreach(json_object_get(r, "kvs"), i, kv)
-			apply_kv(&rp, kv, false);
+			apply_kv(&rp, kv, false, from - 1);
 		audit_close_rev(&rp.a);
 		/* The starting state is not one of the audited revisions. */
 		rp.a.revisions = rp.a.max_sum = rp.a.over_revisions = rp.a.violations = 0;
@@ -380,7 +381,7 @@ static int cluster_audit(int argc, char **argv, struct tppctl_ctx *ctx)
 			" changed the ledger, highest sum %" PRIu64 "\n",
 			te.cluster, from, rp.until, rp.a.revisions, rp.a.max_sum);
 		if (rp.a.over_revisions)
-			fprintf(ctx->out, "over a lowered cap, no share raised: %" PRIu64
+			fprintf(ctx->out, "over the cap with no share raised (a lowered cap converging): %" PRIu64
 				" revisions, the last %" PRIu64 "\n",
 				rp.a.over_revisions, rp.a.last_over);
 		if (rp.a.violations)
