@@ -44,6 +44,7 @@ struct audit {
 	bool has_cap;
 	uint64_t cap, serial;
 	uint64_t rev;			/* the revision being gathered */
+	uint64_t last_rev;		/* the last one closed */
 	bool raised;			/* a share grew in @rev */
 	char raised_key[160];
 	uint64_t raised_to;

@@ -80,12 +80,13 @@ void audit_close_rev(struct audit *a)
 		}
 	}
 	a->raised = false;
+	a->last_rev = a->rev;
 	a->rev = 0;
 }
 
 static int begin(struct audit *a, uint64_t rev)
 {
-	if (a->rev && rev < a->rev)
+	if ((a->rev && rev < a->rev) || rev < a->last_rev)
 		return -EINVAL;
 	if (a->rev != rev) {
 		audit_close_rev(a);
