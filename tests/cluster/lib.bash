@@ -6,6 +6,7 @@
 # tests/cluster/run and the bench scripts. Needs $B (build dir) and $T
 # (scratch dir).
 
+# shellcheck disable=SC2034 # read by the sourcing script
 n=0 failed=0
 ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=1; fi; }
 check() { local d=$1; shift; "$@" >/dev/null 2>&1; ok $? "$d"; }
