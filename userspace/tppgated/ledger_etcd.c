@@ -43,6 +43,21 @@
 #define ETCD_KEEPALIVE_TIMEOUT	1000
 #define ETCD_ATTEMPTS		64
 
+/**
+ * struct snap - the cluster's keys at one revision
+ * @rev: the revision
+ * @policy_rev: the policy key's mod_revision, 0 if absent
+ * @has_cap, @cap: its cluster cap
+ * @mine, @others: our share and the sum of everyone else's
+ * @mine_rev: our key's mod_revision, 0 if absent
+ * @n: node keys, ours included
+ */
+struct snap {
+	uint64_t rev, policy_rev, cap, mine, mine_rev, others, serial;
+	bool has_policy, has_cap;
+	unsigned int n;
+};
+
 struct ledger {
 	struct tppgated_config cfg;
 	char host[64];
@@ -67,12 +82,15 @@ struct ledger {
 	size_t pending_len;
 	uint64_t watch_rev;	/* last revision of the policy key seen */
 	uint64_t pushed_serial;
+	uint64_t policy_seen_rev;	/* the policy's mod_revision the watch saw */
 	char ka_error[256];
 
 	/* The loop's own: */
 	uint64_t reserved, others, cap, policy_rev, revision;
 	bool has_cap;
 	uint64_t serial, attempts, conflicts;
+	struct snap cache;	/* the last snapshot, our own write in it */
+	bool have_cache;
 };
 
 static uint64_t now_ms(void)
@@ -197,6 +215,7 @@ static void deliver(struct ledger *l, const char *b64, uint64_t rev)
 	l->pending = file;
 	l->pending_len = len;
 	l->watch_rev = rev;
+	l->policy_seen_rev = rev;
 	l->pushed_serial = serial;
 	pthread_mutex_unlock(&l->mu);
 	log_info("ledger etcd: policy serial %llu at revision %llu",
@@ -383,20 +402,6 @@ fail:
 	return ret;
 }
 
-/**
- * struct snap - the cluster's keys at one revision
- * @rev: the revision
- * @policy_rev: the policy key's mod_revision, 0 if absent
- * @has_cap, @cap: its cluster cap
- * @mine, @others: our share and the sum of everyone else's
- * @n: node keys, ours included
- */
-struct snap {
-	uint64_t rev, policy_rev, cap, mine, others, serial;
-	bool has_policy, has_cap;
-	unsigned int n;
-};
-
 /* A node key's share: {"tpp": N, ...}; anything else counts as 0. */
 uint64_t ledger_etcd_value_tpp(const char *text, size_t len);
 
@@ -440,10 +445,12 @@ static int read_snap(struct ledger *l, json_t *range, uint64_t rev,
 			uint64_t t = val ? ledger_etcd_value_tpp((char *)val, vlen) : 0;
 
 			s->n++;
-			if (!strcmp((char *)key, l->mykey))
+			if (!strcmp((char *)key, l->mykey)) {
 				s->mine = t;
-			else
+				s->mine_rev = etcd_u64(kv, "mod_revision");
+			} else {
 				s->others += t;
+			}
 		}
 		free(key);
 		free(val);
@@ -533,96 +540,132 @@ static uint64_t target(const struct snap *s, const struct ledger_req *req,
 	return c < s->mine ? c : s->mine;
 }
 
+/* A fresh lease: what the cache says of our key is void. */
+static int renew_lease(struct ledger *l, uint64_t *lease, char *err,
+		       size_t errlen)
+{
+	int ret;
+
+	l->have_cache = false;
+	ret = grant_lease(l, err, errlen);
+	if (ret)
+		return ret;
+	pthread_mutex_lock(&l->mu);
+	*lease = l->lease_id;
+	pthread_mutex_unlock(&l->mu);
+	return 0;
+}
+
+static bool lease_gone(int ret, const char *err)
+{
+	return ret == -ENOENT || (ret == -EINVAL && strstr(err, "lease"));
+}
+
 static int etcd_reserve(struct ledger *l, const struct ledger_req *req,
 			struct ledger_res *res, char *err, size_t errlen)
 {
 	uint64_t t0 = now_ms(), lease, deadline, cap = 0, hold = 0;
-	json_t *r = NULL, *range = NULL;
+	json_t *r = NULL, *range = NULL, *cmp;
 	struct snap s;
-	bool lost, capped, done = false;
+	bool lost, capped, use_cache, done = false;
 	int ret = 0, i;
 
 	l->attempts++;
 	pthread_mutex_lock(&l->mu);
 	lost = l->lease_lost || !l->lease_id;
+	use_cache = l->have_cache && l->cache.policy_rev == l->policy_seen_rev;
 	pthread_mutex_unlock(&l->mu);
 	if (lost) {
-		ret = grant_lease(l, err, errlen);
+		ret = renew_lease(l, &lease, err, errlen);
 		if (ret)
 			return ret;
+		use_cache = false;
 	}
 	pthread_mutex_lock(&l->mu);
 	lease = l->lease_id;
 	pthread_mutex_unlock(&l->mu);
 	for (i = 0; i < ETCD_ATTEMPTS && !done; i++) {
-		if (!range) {
-			ret = etcd_post(l->main, "/v3/kv/range", range_prefix(l),
-					&r, err, errlen);
-			if (ret)
-				break;
-			range = r;
-		}
-		ret = read_snap(l, range, etcd_u64(json_object_get(r, "header"), "revision"),
-				&s);
-		if (ret) {
-			snprintf(err, errlen, "a key or value is not base64");
-			break;
-		}
-		hold = target(&s, req, &cap, &capped);
-		json_decref(r);
-		r = NULL;
-		range = NULL;
-		if (hold <= s.mine || !capped || l->unguarded) {
-			ret = etcd_post(l->main, "/v3/kv/put",
-					put_mine(l, lease, hold, req->serial), &r,
-					err, errlen);
-			if (ret == -ENOENT || (ret == -EINVAL && strstr(err, "lease"))) {
-				/* Our lease expired: a fresh one, a fresh snapshot. */
-				ret = grant_lease(l, err, errlen);
+		bool from_cache = use_cache, grow;
+
+		use_cache = false;
+		if (from_cache) {
+			/*
+			 * The last snapshot, with our own write in it: a stale
+			 * one only fails a compare, which brings a fresh one.
+			 */
+			s = l->cache;
+		} else {
+			if (!range) {
+				ret = etcd_post(l->main, "/v3/kv/range", range_prefix(l),
+						&r, err, errlen);
 				if (ret)
 					break;
-				pthread_mutex_lock(&l->mu);
-				lease = l->lease_id;
-				pthread_mutex_unlock(&l->mu);
-				continue;
+				range = r;
 			}
-			if (!ret)
-				done = true;
+			ret = read_snap(l, range,
+					etcd_u64(json_object_get(r, "header"), "revision"),
+					&s);
 			json_decref(r);
 			r = NULL;
-			if (ret)
+			range = NULL;
+			if (ret) {
+				snprintf(err, errlen, "a key or value is not base64");
 				break;
-			continue;
+			}
 		}
+		hold = target(&s, req, &cap, &capped);
+		/* Denials come only from what etcd says now, not from a cache. */
+		if (from_cache && capped && hold < req->want)
+			continue;
+		grow = hold > s.mine && capped && !l->unguarded;
+		/*
+		 * Growing: the guard over every other key and the policy.
+		 * Otherwise only our own key must be as we saw it: it cannot
+		 * have expired and been recreated from 0 without a guard.
+		 */
+		cmp = grow ? guard(l, &s) :
+		      l->unguarded ? json_array() :
+		      json_pack("[{s:o, s:s, s:s, s:o}]", "key", etcd_b64s(l->mykey),
+				"target", "MOD", "result", "EQUAL",
+				"mod_revision", etcd_u64_json(s.mine_rev));
 		ret = etcd_post(l->main, "/v3/kv/txn",
 				json_pack("{s:o, s:[{s:o}], s:[{s:o}]}",
-					  "compare", guard(l, &s),
+					  "compare", cmp,
 					  "success", "request_put", put_mine(l, lease, hold, req->serial),
 					  "failure", "request_range", range_prefix(l)),
 				&r, err, errlen);
-		if (ret == -ENOENT || (ret == -EINVAL && strstr(err, "lease"))) {
-			ret = grant_lease(l, err, errlen);
+		if (lease_gone(ret, err)) {
+			ret = renew_lease(l, &lease, err, errlen);
 			if (ret)
 				break;
-			pthread_mutex_lock(&l->mu);
-			lease = l->lease_id;
-			pthread_mutex_unlock(&l->mu);
 			continue;
 		}
 		if (ret == -ETIMEDOUT || ret == -EIO || ret == -EAGAIN) {
 			/* Ambiguous: our value is absolute; read and decide again. */
+			l->have_cache = false;
 			continue;
 		}
 		if (ret)
 			break;
 		if (json_is_true(json_object_get(r, "succeeded"))) {
+			uint64_t w = etcd_u64(json_object_get(r, "header"), "revision");
+
 			done = true;
+			l->cache = s;
+			l->cache.mine = hold;
+			l->cache.mine_rev = w;
+			/* A guarded commit at w saw no other key move since rev. */
+			if (grow)
+				l->cache.rev = w;
+			l->have_cache = true;
 			json_decref(r);
 			r = NULL;
 			break;
 		}
 		/* Someone moved first: the failure branch is our next snapshot. */
-		l->conflicts++;
+		if (grow)
+			l->conflicts++;
+		l->have_cache = false;
 		range = json_object_get(json_array_get(json_object_get(r, "responses"), 0),
 					"response_range");
 		if (range) {
