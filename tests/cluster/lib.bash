@@ -32,7 +32,7 @@ etcd_start()
 		--initial-advertise-peer-urls "http://127.0.0.1:$((PORT0 + 5 + i))" \
 		--listen-metrics-urls "http://127.0.0.1:$((PORT0 + 10 + i))" \
 		--initial-cluster "$cl" --initial-cluster-token "tppgate-$$-$name" \
-		--initial-cluster-state new --log-level error \
+		--initial-cluster-state new --log-level error ${ETCD_EXTRA-} \
 		>>"$T/etcd-$name$i.log" 2>&1 &
 	echo $! >"$T/etcd-$name$i.pid"
 }
