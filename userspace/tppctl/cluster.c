@@ -158,9 +158,11 @@ static int cluster_status(int argc, char **argv, struct tppctl_ctx *ctx)
 			"policy", pol, "sum", tppctl_u64_json(sum),
 			"over_cap", has_cap ? sum > cap : sum > 0, "hosts", hosts));
 	fprintf(ctx->out, "cluster %s at revision %" PRIu64 "\n", te.cluster, rev);
-	if (json_is_object(pol))
-		fprintf(ctx->out, "policy serial %" PRIu64 ", cluster cap %s\n",
-			pserial, has_cap ? "below" : "none");
+	if (json_is_object(pol) && has_cap)
+		fprintf(ctx->out, "policy serial %" PRIu64 ", cluster cap %" PRIu64 "\n",
+			pserial, cap);
+	else if (json_is_object(pol))
+		fprintf(ctx->out, "policy serial %" PRIu64 ", no cluster cap\n", pserial);
 	else
 		fprintf(ctx->out, "no policy pushed\n");
 	if (has_cap)
