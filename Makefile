@@ -8,6 +8,7 @@
 #   make demo         boot the QEMU demo (4 edu accelerators, one admitted)
 #   make bench-policy time policy loads in the VM, by phase (by hand only)
 #   make bench-daemon tppgated's reload latency, RSS, idle wake-ups (by hand)
+#   make bench-ledger the etcd ledger's rate and latency vs raw etcd (by hand)
 #   make install      install the module (for KDIR) and the tools
 #   make style        checkpatch --strict and sparse on driver/
 
@@ -75,6 +76,11 @@ bench-policy: deps userspace keys
 bench-daemon: deps userspace keys
 	TPPGATE_VM_ONLY=daemon_bench tests/vm/bench
 
+# The etcd ledger against etcd's raw txn rate, in one run (needs etcd-server).
+bench-ledger: deps userspace
+	$(MAKE) -s -C userspace O=$(BUILD)/userspace $(BUILD)/userspace/ledger-race
+	tests/cluster/bench $(BUILD)/userspace
+
 style:
 	tests/static/run
 
@@ -94,5 +100,6 @@ clean:
 	rm -rf $(BUILD)
 	-$(MAKE) -C driver KDIR=$(KDIR) clean 2>/dev/null
 
-.PHONY: all keys module userspace deps check demo bench-policy bench-daemon style \
+.PHONY: all keys module userspace deps check demo bench-policy bench-daemon \
+	bench-ledger style \
 	install clean

@@ -88,6 +88,7 @@ int main(void)
 	test_tppctl_policy();
 	test_parity();
 	test_daemon();
+	test_cluster();
 	test_grant();
 	return tap_done();
 }

@@ -19,6 +19,7 @@ void test_tppctl_policy(void);
 void test_parity(void);
 void test_daemon(void);
 void test_grant(void);
+void test_cluster(void);
 
 int unit_run_in(const char *dir, char *const argv[]);
 int unit_sha256sum(const void *data, size_t len, unsigned char out[32]);

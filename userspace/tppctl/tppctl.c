@@ -27,6 +27,8 @@ static const struct tppctl_cmd commands[] = {
 	{ "policy", policy_main, "Compile, sign, verify, show and load policies" },
 	{ "keygen", keygen_main, "Make a policy signing key and certificate" },
 	{ "daemon", daemon_main, "Ask tppgated what it is doing (daemon status)" },
+	{ "push", push_main, "Verify a signed policy and store it for the cluster (etcd)" },
+	{ "cluster", cluster_main, "The cluster ledger: status, audit" },
 	{ "help", help_main, "Show this help" },
 	{ NULL, NULL, NULL }
 };

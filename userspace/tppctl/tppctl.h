@@ -207,6 +207,8 @@ int policy_main(int argc, char **argv, struct tppctl_ctx *ctx);
 int keygen_main(int argc, char **argv, struct tppctl_ctx *ctx);
 /* daemon.c: talks to tppgated's control socket, not to the kernel */
 int daemon_main(int argc, char **argv, struct tppctl_ctx *ctx);
+int push_main(int argc, char **argv, struct tppctl_ctx *ctx);
+int cluster_main(int argc, char **argv, struct tppctl_ctx *ctx);
 void tppctl_daemon_text(FILE *f, json_t *status);
 
 /* The policy subcommands (policy.c, policy_sign.c, policy_load.c) */

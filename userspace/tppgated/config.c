@@ -37,6 +37,7 @@ void tppgated_config_defaults(struct tppgated_config *c)
 	c->retry = 5;
 	snprintf(c->ledger, sizeof(c->ledger), "local");
 	c->ledger_lease = 120;
+	c->etcd.timeout_ms = 2000;
 }
 
 uint32_t tppgated_renew_after(const struct tppgated_config *c)
@@ -126,11 +127,60 @@ static const int log_prios[] = {
 	LOG_ERR, LOG_WARNING, LOG_NOTICE, LOG_INFO, LOG_DEBUG,
 };
 
+/* [etcd]; -ENOENT for a key that is not one of its own. */
+static int set_etcd(struct etcd_config *e, const char *key, const char *v,
+		    char *msg, size_t mlen)
+{
+	char urls[ETCD_ENDPOINTS_MAX][ETCD_URL_MAX];
+	int n;
+
+	if (!strcmp(key, "endpoints")) {
+		n = etcd_parse_endpoints(v, urls, ETCD_ENDPOINTS_MAX, msg, mlen);
+		if (n < 0)
+			return n;
+		if (strlen(v) >= sizeof(e->endpoints)) {
+			snprintf(msg, mlen, "endpoints: too long");
+			return -EINVAL;
+		}
+		snprintf(e->endpoints, sizeof(e->endpoints), "%s", v);
+		return 0;
+	}
+	if (!strcmp(key, "cluster")) {
+		if (!etcd_name_ok(v)) {
+			snprintf(msg, mlen, "'%.32s' is not a cluster name (letters, digits, . - _; at most %d)",
+				 v, ETCD_CLUSTER_MAX - 1);
+			return -EINVAL;
+		}
+		snprintf(e->cluster, sizeof(e->cluster), "%s", v);
+		return 0;
+	}
+	if (!strcmp(key, "cacert"))
+		return set_path(e->cacert, sizeof(e->cacert), v, msg, mlen);
+	if (!strcmp(key, "cert"))
+		return set_path(e->cert, sizeof(e->cert), v, msg, mlen);
+	if (!strcmp(key, "key"))
+		return set_path(e->key, sizeof(e->key), v, msg, mlen);
+	if (!strcmp(key, "password_file"))
+		return set_path(e->password_file, sizeof(e->password_file), v,
+				msg, mlen);
+	if (!strcmp(key, "user")) {
+		if (!v[0] || strlen(v) >= sizeof(e->user) || strpbrk(v, " \t\"")) {
+			snprintf(msg, mlen, "'%.32s' is not an etcd user name", v);
+			return -EINVAL;
+		}
+		snprintf(e->user, sizeof(e->user), "%s", v);
+		return 0;
+	}
+	if (!strcmp(key, "timeout"))
+		return set_u32(&e->timeout_ms, v, 100, 60000, msg, mlen);
+	return -ENOENT;
+}
+
 static int set_key(struct tppgated_config *c, const char *sec, const char *key,
 		   const char *v, char *msg, size_t mlen)
 {
 	static const char *const kernels[] = { "netlink", "shim", NULL };
-	static const char *const ledgers[] = { "local", NULL };
+	static const char *const ledgers[] = { "local", "etcd", NULL };
 	char word[16];
 	size_t i;
 	int err;
@@ -193,9 +243,14 @@ static int set_key(struct tppgated_config *c, const char *sec, const char *key,
 		return set_path(c->shim_state, sizeof(c->shim_state), v, msg, mlen);
 	if (IS("shim", "cert"))
 		return set_path(c->shim_cert, sizeof(c->shim_cert), v, msg, mlen);
+	if (!strcmp(sec, "etcd")) {
+		err = set_etcd(&c->etcd, key, v, msg, mlen);
+		if (err != -ENOENT)
+			return err;
+	}
 #undef IS
 	if (strcmp(sec, "daemon") && strcmp(sec, "grant") &&
-	    strcmp(sec, "ledger") && strcmp(sec, "shim"))
+	    strcmp(sec, "ledger") && strcmp(sec, "shim") && strcmp(sec, "etcd"))
 		snprintf(msg, mlen, "unknown section [%.32s]", sec);
 	else
 		snprintf(msg, mlen, "unknown key '%.32s' in [%s]", key, sec);
@@ -241,6 +296,46 @@ static int check(const struct tppgated_config *c, char *msg, size_t mlen)
 			 "[grant] retry (%u s) must be shorter than its lease (%u s)",
 			 c->retry, c->grant_lease);
 		return -EINVAL;
+	}
+	if (!strcmp(c->ledger, "etcd")) {
+		/*
+		 * A lease must outlive a keep-alive lost to a leader election
+		 * plus a request timeout: see Documentation/cluster.rst.
+		 */
+		if (!c->etcd.endpoints[0] || !c->etcd.cluster[0]) {
+			snprintf(msg, mlen, "[ledger] backend = etcd needs [etcd] endpoints and cluster");
+			return -EINVAL;
+		}
+		if (c->ledger_lease < 10) {
+			snprintf(msg, mlen, "[ledger] lease (%u s) must be at least 10 s with etcd",
+				 c->ledger_lease);
+			return -EINVAL;
+		}
+		/*
+		 * A keep-alive goes out a third of the lease after the last
+		 * one that worked and may take [etcd] timeout: the lease left
+		 * then must still cover a whole grant plus the 1 s margin.
+		 */
+		if ((uint64_t)c->grant_lease * 3000 + 3000 + (uint64_t)c->etcd.timeout_ms * 3 >
+		    (uint64_t)c->ledger_lease * 2000) {
+			snprintf(msg, mlen,
+				 "[grant] lease (%u s) must be at most 2/3 of [ledger] lease (%u s) - 1 s - [etcd] timeout (%u ms) with etcd",
+				 c->grant_lease, c->ledger_lease, c->etcd.timeout_ms);
+			return -EINVAL;
+		}
+		if ((uint64_t)c->etcd.timeout_ms * 3 > (uint64_t)c->ledger_lease * 1000) {
+			snprintf(msg, mlen, "[etcd] timeout (%u ms) must be at most a third of [ledger] lease",
+				 c->etcd.timeout_ms);
+			return -EINVAL;
+		}
+		if (!c->etcd.cert[0] != !c->etcd.key[0]) {
+			snprintf(msg, mlen, "[etcd] cert and key go together");
+			return -EINVAL;
+		}
+		if (!c->etcd.user[0] != !c->etcd.password_file[0]) {
+			snprintf(msg, mlen, "[etcd] user and password_file go together");
+			return -EINVAL;
+		}
 	}
 	if (c->kernel == TPPGATED_KERNEL_SHIM &&
 	    (!c->shim_devices[0] || !c->shim_state[0])) {

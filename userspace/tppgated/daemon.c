@@ -244,7 +244,8 @@ static int grant_once(struct daemon *d)
 		return ret;
 	give = res.held < want ? res.held : want;
 	/* Never grant on a reservation that may lapse before the grant. */
-	if (tppgated_boot_ms() - t0 >=
+	if (res.lease_s <= d->cfg.grant_lease ||
+	    tppgated_boot_ms() - t0 >=
 	    ((uint64_t)res.lease_s - d->cfg.grant_lease) * 1000) {
 		set_error(d, "ledger %s took longer than its lease allows; not granting",
 			  d->lops->name);

@@ -71,6 +71,9 @@ void daemon_grant(struct daemon *d);
 json_t *daemon_status_json(struct daemon *d);
 void daemon_schedule(struct daemon *d, uint64_t at_ms);
 
+/* remote.c: a policy the ledger brought, to the kernel */
+void daemon_apply_ledger_policy(struct daemon *d);
+
 /* control.c */
 /* -EADDRINUSE when another daemon answers on the socket: checked first. */
 int control_probe(struct daemon *d, char *err, size_t errlen);

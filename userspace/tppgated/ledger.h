@@ -3,7 +3,7 @@
  * The ledger: where the hosts of a cluster reserve their TPP, so that the
  * sum never exceeds the cluster cap. A backend is an operation table; the
  * daemon only ever calls these. "local" keeps one host's reservation in a
- * file; "etcd" (next) keeps every host's under a cluster prefix.
+ * file; "etcd" (ledger_etcd.c) keeps every host's under a cluster prefix.
  *
  * Reservations are absolute: reserve() asks for the host's whole share
  * (more, the same to renew, less to release) and the backend answers how
@@ -51,6 +51,12 @@ struct ledger_res {
 	uint32_t lease_s;
 };
 
+enum ledger_change {
+	LEDGER_CHANGE_REPLAN = 1 << 0,
+	LEDGER_CHANGE_RESERVE = 1 << 1,	/* the reservation was lost: renew now */
+	LEDGER_CHANGE_POLICY = 1 << 2,	/* take_policy() has one */
+};
+
 struct ledger_ops {
 	const char *name;
 	int (*open)(struct ledger **lp, const struct tppgated_config *cfg,
@@ -61,14 +67,24 @@ struct ledger_ops {
 	int (*note_serial)(struct ledger *l, uint64_t serial);
 	/* A JSON object for `tppctl daemon status`. */
 	json_t *(*status)(struct ledger *l);
-	/* A descriptor for the loop, or -1; dispatch() runs when it is ready. */
+	/*
+	 * A descriptor for the loop, or -1; dispatch() runs when it is ready
+	 * and answers what changed (enum ledger_change bits).
+	 */
 	int (*fd)(struct ledger *l);
 	int (*dispatch)(struct ledger *l);
+	/*
+	 * Optional: a signed policy (.tpp) the ledger brought (etcd's
+	 * pushed policy), malloc'd, once; -ENOENT when there is none. The
+	 * daemon hands it to the kernel, which checks its signature.
+	 */
+	int (*take_policy)(struct ledger *l, uint8_t **file, size_t *len);
 	void (*close)(struct ledger *l);
 };
 
 const struct ledger_ops *ledger_find(const char *name);
 extern const struct ledger_ops ledger_local_ops;
+extern const struct ledger_ops ledger_etcd_ops;
 
 /*
  * state.c: the local ledger's state file, written whole or not at all

@@ -154,7 +154,9 @@ const struct ledger_ops ledger_local_ops = {
 
 const struct ledger_ops *ledger_find(const char *name)
 {
-	static const struct ledger_ops *const all[] = { &ledger_local_ops };
+	static const struct ledger_ops *const all[] = {
+		&ledger_local_ops, &ledger_etcd_ops,
+	};
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(all); i++)

@@ -223,8 +223,16 @@ int daemon_run(struct daemon *d)
 			if (ch)
 				d->dirty = true;
 		}
-		if (pfd[P_LEDGER].revents && d->lops->dispatch(d->l))
-			d->dirty = true;
+		if (pfd[P_LEDGER].revents) {
+			int ch = d->lops->dispatch(d->l);
+
+			if (ch & LEDGER_CHANGE_POLICY)
+				daemon_apply_ledger_policy(d);
+			if (ch & LEDGER_CHANGE_RESERVE)
+				d->force = true;
+			if (ch)
+				d->dirty = true;
+		}
 		if (pfd[P_CTL].revents)
 			control_accept(d);
 		for (i = 0; i < CONTROL_CLIENTS; i++)

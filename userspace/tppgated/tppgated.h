@@ -30,6 +30,7 @@
 #include <jansson.h>
 
 #include "libtppgate.h"
+#include "etcd.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -60,11 +61,12 @@ enum tppgated_kernel_kind {
  * @grant_lease: seconds of the kernel grant's lease
  * @renew_percent: renew once this much of the lease has passed
  * @retry: seconds between attempts after a failure
- * @ledger: "local" (etcd comes next)
+ * @ledger: "local" or "etcd"
  * @ledger_lease: seconds a reservation is held in the ledger without
  *	renewal; always longer than @grant_lease plus one renewal period
  * @host: this host's name in the ledger ("" means the hostname)
  * @shim_devices, @shim_state, @shim_cert: the shim's inputs and outputs
+ * @etcd: the [etcd] section, for ledger = etcd and tppctl push/cluster
  */
 struct tppgated_config {
 	char policy_file[TPPGATED_PATH_MAX];
@@ -83,6 +85,7 @@ struct tppgated_config {
 	char shim_devices[TPPGATED_PATH_MAX];
 	char shim_state[TPPGATED_PATH_MAX];
 	char shim_cert[TPPGATED_PATH_MAX];
+	struct etcd_config etcd;
 };
 
 /* config.c */

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ledger-race: N processes run tppgated's etcd ledger (the same
+ * ledger_etcd.c, as a library) in a loop for some seconds, each as its
+ * own host with its own lease, asking for random shares (40% releases to
+ * 0, else 1..@max TPP), with @think ms between calls. The cluster tests
+ * run it for the race and its negative control (TPPGATED_ETCD_UNGUARDED=1
+ * in the environment); make bench-ledger for its figures.
+ *
+ *   ledger-race CONF N SECONDS THINK_MS MAX [raw]
+ *
+ * "raw" measures etcd itself through the same client library: each
+ * process puts its own key in a transaction with no compare (N separate
+ * ledgers, nothing shared), the rate the guarded scheme is compared with.
+ *
+ * Prints one JSON line: decisions, grants (calls that granted > 0),
+ * per-second rates and the decision latency's p50 and p99 in ms.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ledger.h"
+
+#define LAT_MAX	(1 << 20)
+
+struct shared {
+	uint64_t decisions, grants, errors;
+	uint32_t n_lat;
+	float lat[LAT_MAX];
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int cmp_float(const void *a, const void *b)
+{
+	float x = *(const float *)a, y = *(const float *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int run_ledger(struct tppgated_config *c, int i, double end,
+		      unsigned int think, unsigned int max, struct shared *sh)
+{
+	struct ledger *l;
+	char err[512] = "";
+	unsigned int seed = (unsigned int)getpid();
+
+	snprintf(c->host, sizeof(c->host), "race%d", i);
+	if (ledger_etcd_ops.open(&l, c, err, sizeof(err))) {
+		fprintf(stderr, "ledger-race %d: %s\n", i, err);
+		return 1;
+	}
+	while (now_s() < end) {
+		struct ledger_req req = { .cluster_id = "" };
+		struct ledger_res res;
+		double t0 = now_s();
+		int ret;
+
+		req.want = rand_r(&seed) % 100 < 40 ? 0 : 1 + rand_r(&seed) % max;
+		ret = ledger_etcd_ops.reserve(l, &req, &res, err, sizeof(err));
+		t0 = (now_s() - t0) * 1000;
+		if (ret) {
+			__atomic_add_fetch(&sh->errors, 1, __ATOMIC_RELAXED);
+		} else {
+			uint32_t k = __atomic_fetch_add(&sh->n_lat, 1, __ATOMIC_RELAXED);
+
+			if (k < LAT_MAX)
+				sh->lat[k] = (float)t0;
+			__atomic_add_fetch(&sh->decisions, 1, __ATOMIC_RELAXED);
+			if (req.want && res.held)
+				__atomic_add_fetch(&sh->grants, 1, __ATOMIC_RELAXED);
+		}
+		if (think)
+			usleep(think * 1000);
+	}
+	ledger_etcd_ops.close(l);
+	return 0;
+}
+
+/* One key of our own, a transaction with no compare: etcd's raw rate. */
+static int run_raw(struct tppgated_config *c, int i, double end,
+		   unsigned int think, struct shared *sh)
+{
+	char err[512], key[128];
+	struct etcd *e;
+
+	snprintf(key, sizeof(key), "/tppgate-raw/%s/%d", c->etcd.cluster, i);
+	if (etcd_open(&e, &c->etcd, 0, err, sizeof(err))) {
+		fprintf(stderr, "ledger-race %d: %s\n", i, err);
+		return 1;
+	}
+	while (now_s() < end) {
+		double t0 = now_s();
+		json_t *r = NULL;
+		int ret;
+
+		ret = etcd_post(e, "/v3/kv/txn",
+				json_pack("{s:[], s:[{s:{s:o, s:o}}]}", "compare",
+					  "success", "request_put", "key", etcd_b64s(key),
+					  "value", etcd_b64s("{\"tpp\": 1}")),
+				&r, err, sizeof(err));
+		json_decref(r);
+		t0 = (now_s() - t0) * 1000;
+		if (ret) {
+			__atomic_add_fetch(&sh->errors, 1, __ATOMIC_RELAXED);
+		} else {
+			uint32_t k = __atomic_fetch_add(&sh->n_lat, 1, __ATOMIC_RELAXED);
+
+			if (k < LAT_MAX)
+				sh->lat[k] = (float)t0;
+			__atomic_add_fetch(&sh->decisions, 1, __ATOMIC_RELAXED);
+			__atomic_add_fetch(&sh->grants, 1, __ATOMIC_RELAXED);
+		}
+		if (think)
+			usleep(think * 1000);
+	}
+	etcd_close(e);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct tppgated_config c;
+	char err[512];
+	struct shared *sh;
+	double secs, end, t0;
+	unsigned int think, max;
+	int n, i, failed = 0;
+	bool raw;
+	uint32_t m;
+
+	if (argc < 6) {
+		fprintf(stderr, "usage: ledger-race CONF N SECONDS THINK_MS MAX [raw]\n");
+		return 2;
+	}
+	if (tppgated_config_load(argv[1], false, &c, err, sizeof(err))) {
+		fprintf(stderr, "ledger-race: %s\n", err);
+		return 1;
+	}
+	tppgated_log_level(3);
+	n = atoi(argv[2]);
+	secs = atof(argv[3]);
+	think = (unsigned int)atoi(argv[4]);
+	max = (unsigned int)atoi(argv[5]);
+	raw = argc > 6 && !strcmp(argv[6], "raw");
+	if (n < 1 || n > 64 || secs <= 0 || !max) {
+		fprintf(stderr, "ledger-race: bad arguments\n");
+		return 2;
+	}
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED)
+		return 1;
+	t0 = now_s();
+	end = t0 + secs;
+	for (i = 0; i < n; i++) {
+		pid_t p = fork();
+
+		if (p < 0)
+			return 1;
+		if (!p)
+			_exit(raw ? run_raw(&c, i, end, think, sh) :
+			       run_ledger(&c, i, end, think, max, sh));
+	}
+	for (i = 0; i < n; i++) {
+		int st;
+
+		if (wait(&st) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
+			failed = 1;
+	}
+	secs = now_s() - t0;
+	m = sh->n_lat < LAT_MAX ? sh->n_lat : LAT_MAX;
+	qsort(sh->lat, m, sizeof(float), cmp_float);
+	printf("{\"mode\": \"%s\", \"processes\": %d, \"seconds\": %.1f, \"think_ms\": %u, "
+	       "\"decisions\": %llu, \"grants\": %llu, \"errors\": %llu, "
+	       "\"decisions_per_s\": %.0f, \"grants_per_s\": %.0f, "
+	       "\"p50_ms\": %.2f, \"p99_ms\": %.2f}\n",
+	       raw ? "raw" : "ledger", n, secs, think,
+	       (unsigned long long)sh->decisions, (unsigned long long)sh->grants,
+	       (unsigned long long)sh->errors, sh->decisions / secs,
+	       sh->grants / secs, m ? sh->lat[m / 2] : 0.0,
+	       m ? sh->lat[(size_t)((double)m * 0.99)] : 0.0);
+	return failed;
+}
