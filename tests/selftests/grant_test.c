@@ -10,7 +10,7 @@
  * loops that only keep a broken module from hanging the run.
  */
 
-#include "polbuild.h"
+#include "gatetest.h"
 #include "kselftest_harness.h"
 
 /* What STATUS_GET says of the grant (nltest.h's reply has no room for it). */
@@ -133,19 +133,9 @@ FIXTURE_TEARDOWN(grant)
 
 static int load(FIXTURE_DATA(grant) *self, const struct pol *p)
 {
-	struct nl_msg *m = pol_build(p);
-	unsigned char *sig = NULL;
 	struct reply r;
-	int blen, slen, ret;
-	void *blob = blob_of(m, &blen);
 
-	slen = sign(self->key, self->cert, blob, blen, &sig);
-	if (slen < 0)
-		return -EIO;
-	ret = transact(self->sk, set_req(self->fam, blob, blen, sig, slen), &r);
-	OPENSSL_free(sig);
-	nlmsg_free(m);
-	return ret;
+	return pol_load(self->sk, self->fam, self->key, self->cert, p, &r);
 }
 
 static int set_grant(FIXTURE_DATA(grant) *self, long long tpp, long long lease,
@@ -178,22 +168,6 @@ static unsigned int state_of(FIXTURE_DATA(grant) *self, const char *bdf,
 	return r.dev[0].state;
 }
 
-static int works(const char *bdf)
-{
-	char ident[32];
-
-	ident_of(bdf, ident, sizeof(ident));
-	return !strcmp(ident, EDU_IDENT);
-}
-
-static int held(const char *bdf)
-{
-	char drv[64];
-
-	driver_of(bdf, drv, sizeof(drv));
-	return !strcmp(drv, TPPGATE_DRIVER_NAME);
-}
-
 /* How many edu devices run (admitted and their driver works). */
 static int n_working(FIXTURE_DATA(grant) *self)
 {
@@ -201,7 +175,7 @@ static int n_working(FIXTURE_DATA(grant) *self)
 
 	for (i = 0; i < self->nedu; i++)
 		n += state_of(self, self->edu[i], NULL) == TPPGATE_STATE_ADMITTED &&
-		     works(self->edu[i]);
+		     edu_works(self->edu[i]);
 	return n;
 }
 
@@ -211,7 +185,7 @@ static int n_held(FIXTURE_DATA(grant) *self)
 
 	for (i = 0; i < self->nedu; i++)
 		n += state_of(self, self->edu[i], NULL) == TPPGATE_STATE_QUARANTINED &&
-		     held(self->edu[i]);
+		     is_held(self->edu[i]);
 	return n;
 }
 
@@ -269,8 +243,8 @@ TEST_F(grant, a_grant_admits_within_it)
 	ASSERT_EQ(0, load(self, &p));
 	ASSERT_EQ(0, set_grant(self, 2 * EDU_TPP, 30, 1, &r)) TH_LOG("%s", r.msg);
 	EXPECT_TRUE(wait_working(self, 2));
-	EXPECT_TRUE(works(self->edu[0]));
-	EXPECT_TRUE(works(self->edu[1]));
+	EXPECT_TRUE(edu_works(self->edu[0]));
+	EXPECT_TRUE(edu_works(self->edu[1]));
 	ASSERT_EQ(0, grant_status(self->status_sk, self->fam, &g));
 	EXPECT_TRUE(g.has_grant);
 	EXPECT_EQ(2000ull, g.grant);
@@ -305,9 +279,9 @@ TEST_F(grant, a_lower_grant_makes_devices_over_cap)
 	/* The newest admissions go over the cap first, then are revoked. */
 	EXPECT_TRUE(wait_event(ev, TPPGATE_STATE_OVER_CAP, self->edu[2]));
 	EXPECT_TRUE(wait_working(self, 1));
-	EXPECT_TRUE(works(self->edu[0]));
-	EXPECT_TRUE(held(self->edu[1]));
-	EXPECT_TRUE(held(self->edu[2]));
+	EXPECT_TRUE(edu_works(self->edu[0]));
+	EXPECT_TRUE(is_held(self->edu[1]));
+	EXPECT_TRUE(is_held(self->edu[2]));
 	nl_socket_free(ev);
 }
 
@@ -325,7 +299,7 @@ TEST_F(grant, a_lapsed_lease_stops_new_admissions)
 	ASSERT_TRUE(wait_working(self, 1));
 	ASSERT_TRUE(wait_flag(self, TPPGATE_STATUS_F_LEASE_LAPSED));
 	/* Within the grace the running device keeps running... */
-	EXPECT_TRUE(works(self->edu[0]));
+	EXPECT_TRUE(edu_works(self->edu[0]));
 	ASSERT_EQ(0, grant_status(self->status_sk, self->fam, &g));
 	EXPECT_TRUE(g.has_offline);
 	EXPECT_EQ(0ull, g.lease_left_ms);
@@ -375,7 +349,7 @@ TEST_F(grant, after_the_grace_the_offline_cap_applies_and_a_renewal_recovers)
 	ASSERT_TRUE(wait_working(self, 3));
 	ASSERT_TRUE(wait_flag(self, TPPGATE_STATUS_F_OFFLINE_CAP));
 	EXPECT_TRUE(wait_working(self, 1));
-	EXPECT_TRUE(works(self->edu[0]));
+	EXPECT_TRUE(edu_works(self->edu[0]));
 	ASSERT_EQ(0, grant_status(self->status_sk, self->fam, &g));
 	EXPECT_TRUE(g.has_cap);
 	EXPECT_EQ(1000ull, g.cap);

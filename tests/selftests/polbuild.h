@@ -209,6 +209,26 @@ static inline struct nl_msg *set_req(int fam, const void *blob, int blen,
 	return msg;
 }
 
+/* Sign @p with @key and load it. Returns the kernel's answer in @r. */
+static inline int pol_load(struct nl_sock *sk, int fam, EVP_PKEY *key, X509 *cert,
+			   const struct pol *p, struct reply *r)
+{
+	struct nl_msg *m = pol_build(p);
+	unsigned char *sig = NULL;
+	int blen, slen, ret;
+	void *blob = blob_of(m, &blen);
+
+	slen = sign(key, cert, blob, blen, &sig);
+	if (slen < 0) {
+		nlmsg_free(m);
+		return -EIO;
+	}
+	ret = transact(sk, set_req(fam, blob, blen, sig, slen), r);
+	OPENSSL_free(sig);
+	nlmsg_free(m);
+	return ret;
+}
+
 /* Reload tppgate.ko with @args. Return: the shell's exit status. */
 static inline int reload_tppgate(const char *args)
 {

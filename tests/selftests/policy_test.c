@@ -59,18 +59,7 @@ FIXTURE_TEARDOWN(policy)
 /* Sign @p with the trusted key and load it. Returns the kernel's answer. */
 static int load(FIXTURE_DATA(policy) *self, const struct pol *p, struct reply *r)
 {
-	struct nl_msg *m = pol_build(p);
-	unsigned char *sig = NULL;
-	int blen, slen, ret;
-	void *blob = blob_of(m, &blen);
-
-	slen = sign(self->key, self->cert, blob, blen, &sig);
-	if (slen < 0)
-		return -EIO;
-	ret = transact(self->sk, set_req(self->fam, blob, blen, sig, slen), r);
-	OPENSSL_free(sig);
-	nlmsg_free(m);
-	return ret;
+	return pol_load(self->sk, self->fam, self->key, self->cert, p, r);
 }
 
 static int policy_get(FIXTURE_DATA(policy) *self, struct reply *r)
