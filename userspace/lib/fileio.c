@@ -112,6 +112,36 @@ static int sync_parent(const char *path)
 	return err;
 }
 
+/* Fills a file just created: mode, bytes, fsync, close. */
+static int fill(int fd, const void *data, size_t len, mode_t mode)
+{
+	int err;
+
+	/* The umask must not widen nor narrow what the caller asked for. */
+	err = fchmod(fd, mode) ? -errno : 0;
+	if (!err)
+		err = tppgate_write_all(fd, data, len);
+	if (!err && fsync(fd))
+		err = -errno;
+	if (close(fd) && !err)
+		err = -errno;
+	return err;
+}
+
+int tppgate_create_file(const char *path, const void *data, size_t len,
+			mode_t mode)
+{
+	int fd, err;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	if (fd < 0)
+		return -errno;
+	err = fill(fd, data, len, mode);
+	if (err)
+		unlink(path);
+	return err;
+}
+
 int tppgate_replace_file(const char *path, const void *data, size_t len,
 			 mode_t mode, bool sync_dir)
 {
@@ -123,14 +153,7 @@ int tppgate_replace_file(const char *path, const void *data, size_t len,
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	/* The umask must not widen nor narrow what the caller asked for. */
-	err = fchmod(fd, mode) ? -errno : 0;
-	if (!err)
-		err = tppgate_write_all(fd, data, len);
-	if (!err && fsync(fd))
-		err = -errno;
-	if (close(fd) && !err)
-		err = -errno;
+	err = fill(fd, data, len, mode);
 	if (!err && rename(tmp, path))
 		err = -errno;
 	if (err) {

@@ -18,6 +18,10 @@ int tppgate_read_file(const char *path, size_t max, char **buf, size_t *len);
 /* Writes all of @data to @fd, retrying short writes. 0 or -errno. */
 int tppgate_write_all(int fd, const void *data, size_t len);
 
+/* Creates @path, which must not exist yet (keys). 0 or -errno. */
+int tppgate_create_file(const char *path, const void *data, size_t len,
+			mode_t mode);
+
 /*
  * Replaces @path with @data, mode @mode, atomically: a reader or a crash
  * sees the old file or the new one. With @sync_dir the rename is also

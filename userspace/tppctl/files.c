@@ -36,27 +36,6 @@ int tppctl_write_file(const char *path, const void *data, size_t len,
 	return tppgate_replace_file(path, data, len, mode, false);
 }
 
-int tppctl_create_file(const char *path, const void *data, size_t len,
-		       mode_t mode)
-{
-	int fd, err;
-
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-	if (fd < 0)
-		return -errno;
-	/* The umask must not widen nor narrow what the caller asked for. */
-	err = fchmod(fd, mode) ? -errno : 0;
-	if (!err)
-		err = tppgate_write_all(fd, data, len);
-	if (!err && fsync(fd))
-		err = -errno;
-	if (close(fd) && !err)
-		err = -errno;
-	if (err)
-		unlink(path);
-	return err;
-}
-
 int tppctl_include_load(void *ctx, const char *from, const char *path,
 			char **text, size_t *len, char **name)
 {
