@@ -11,6 +11,7 @@
 #include <openssl/evp.h>
 
 #include "etcd.h"
+#include "tppgated.h"
 
 #define ETCD_REPLY_MAX	(64 * 1024 * 1024)
 
@@ -397,6 +398,8 @@ static int run(struct etcd *e, const char *path, json_t *body, struct sink *s,
 			 code, msg[0] ? msg : "no message");
 		if (e->cfg.user[0] && strstr(msg, "token") && !reauth) {
 			/* Tokens expire (simple tokens after 5 min idle). */
+			log_debug("etcd: %s; authenticating as '%s' again", err,
+				  e->cfg.user);
 			e->auth[0] = '\0';
 			reauth = 1;
 			json_decref(r);
