@@ -11,7 +11,8 @@
  *
  * One process per connection. Requests are told apart by their headers
  * and Content-Length (curl sends every POST that way); answers are passed
- * on as they come. Each cut request is one line on stderr.
+ * on as they come. While the flag exists, each request is one line on
+ * stderr: "cut" or "passed", and its request line.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -20,6 +21,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,11 +125,15 @@ static void relay(int c, int u, const char *path, const char *flag)
 			}
 			k = (size_t)(end + 4 - in);
 			sp = memchr(in, ' ', k);
-			if (sp && (size_t)(in + k - sp) > plen + 1 &&
-			    !memcmp(sp + 1, path, plen) && !access(flag, F_OK)) {
-				fprintf(stderr, "http-cut: cut %.*s\n",
+			if (!access(flag, F_OK)) {
+				bool cut = sp && (size_t)(in + k - sp) > plen + 1 &&
+					   !memcmp(sp + 1, path, plen);
+
+				fprintf(stderr, "http-cut: %s %.*s\n",
+					cut ? "cut" : "passed",
 					(int)strcspn(in, "\r"), in);
-				return;
+				if (cut)
+					return;
 			}
 			body = content_length(in, k);
 			if (write_all(u, in, k))

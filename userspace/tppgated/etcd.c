@@ -15,6 +15,14 @@
 
 #define ETCD_REPLY_MAX	(64 * 1024 * 1024)
 
+/* HTTP requests sent by this process (all connections): bench-ledger. */
+static uint64_t requests;
+
+uint64_t etcd_requests(void)
+{
+	return __atomic_load_n(&requests, __ATOMIC_RELAXED);
+}
+
 struct etcd {
 	CURL *curl;
 	char url[ETCD_ENDPOINTS_MAX][ETCD_URL_MAX];
@@ -256,7 +264,7 @@ static const char *hint(const char *url, CURLcode rc)
 	if (rc == CURLE_SSL_CONNECT_ERROR && tls)
 		return " (TLS handshake refused: check [etcd] cacert, cert and key)";
 	if (!tls && rc == CURLE_GOT_NOTHING)
-		return " (does the endpoint want https://?)";
+		return " (the server closed the connection without an answer: does the endpoint want https://?)";
 	if (tls && (rc == CURLE_GOT_NOTHING || rc == CURLE_SEND_ERROR ||
 		    rc == CURLE_RECV_ERROR))
 		return " (the server closed the TLS connection: it wants a client certificate ([etcd] cert and key) or does not trust ours)";
@@ -303,6 +311,7 @@ static long attempt(struct etcd *e, const char *path, const char *body,
 		curl_easy_setopt(e->curl, CURLOPT_SSLCERT, e->cfg.cert);
 	if (e->cfg.key[0])
 		curl_easy_setopt(e->curl, CURLOPT_SSLKEY, e->cfg.key);
+	__atomic_add_fetch(&requests, 1, __ATOMIC_RELAXED);
 	rc = curl_easy_perform(e->curl);
 	curl_easy_setopt(e->curl, CURLOPT_ERRORBUFFER, NULL);
 	curl_slist_free_all(h);
