@@ -14,8 +14,10 @@ diag() { sed 's/^/# /'; }
 # Waits (bounded: 30 s) until a command succeeds.
 until_ok() { local i; for i in $(seq 300); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done; return 1; }
 
-# Ports: a block per test run, so two runs (or two agents) do not meet.
-PORT0=${TPPGATE_ETCD_PORT:-$((20000 + ($$ % 900) * 20))}
+# Ports: a block of 20 per test run, so two runs (or two agents) do not
+# meet; all under 32768, where Linux's ephemeral ports begin (a client's
+# outgoing connection there once took a port etcd was about to bind).
+PORT0=${TPPGATE_ETCD_PORT:-$((20000 + ($$ % 600) * 20))}
 
 # TLS: with ETCD_TLS set to a directory made by tls_certs, etcd_start
 # serves https and wants a client certificate its CA signed, and the
