@@ -7,11 +7,13 @@
  * run it for the race and its negative control (TPPGATED_ETCD_UNGUARDED=1
  * in the environment); make bench-ledger for its figures.
  *
- *   ledger-race CONF N SECONDS THINK_MS MAX [raw]
+ *   ledger-race CONF N SECONDS THINK_MS MAX [raw | steady]
  *
  * "raw" measures etcd itself through the same client library: each
  * process puts its own key in a transaction with no compare (N separate
  * ledgers, nothing shared), the rate the guarded scheme is compared with.
+ * "steady" is a daemon's renewals: each process asks for MAX/2 every
+ * time (the first call takes it, the others change nothing).
  *
  * Prints one JSON line: decisions, grants (calls that granted > 0),
  * per-second rates and the decision latency's p50 and p99 in ms.
@@ -74,7 +76,8 @@ static void record(struct shared *sh, double ms, uint64_t reqs)
 }
 
 static int run_ledger(struct tppgated_config *c, int i, double end,
-		      unsigned int think, unsigned int max, struct shared *sh)
+		      unsigned int think, unsigned int max, bool steady,
+		      struct shared *sh)
 {
 	struct ledger *l;
 	char err[512] = "";
@@ -92,7 +95,8 @@ static int run_ledger(struct tppgated_config *c, int i, double end,
 		uint64_t r0 = etcd_requests();
 		int ret;
 
-		req.want = rand_r(&seed) % 100 < 40 ? 0 : 1 + rand_r(&seed) % max;
+		req.want = steady ? max / 2 :
+			   rand_r(&seed) % 100 < 40 ? 0 : 1 + rand_r(&seed) % max;
 		ret = ledger_etcd_ops.reserve(l, &req, &res, err, sizeof(err));
 		t0 = (now_s() - t0) * 1000;
 		if (ret) {
@@ -194,11 +198,11 @@ int main(int argc, char **argv)
 	double secs, end, t0;
 	unsigned int think, max;
 	int n, i, failed = 0;
-	bool raw;
+	bool raw, steady;
 	uint32_t m;
 
 	if (argc < 6) {
-		fprintf(stderr, "usage: ledger-race CONF N SECONDS THINK_MS MAX [raw]\n");
+		fprintf(stderr, "usage: ledger-race CONF N SECONDS THINK_MS MAX [raw | steady]\n");
 		return 2;
 	}
 	if (tppgated_config_load(argv[1], false, &c, err, sizeof(err))) {
@@ -211,6 +215,7 @@ int main(int argc, char **argv)
 	think = (unsigned int)atoi(argv[4]);
 	max = (unsigned int)atoi(argv[5]);
 	raw = argc > 6 && !strcmp(argv[6], "raw");
+	steady = argc > 6 && !strcmp(argv[6], "steady");
 	if (n < 1 || n > 64 || secs <= 0 || !max) {
 		fprintf(stderr, "ledger-race: bad arguments\n");
 		return 2;
@@ -228,7 +233,7 @@ int main(int argc, char **argv)
 			return 1;
 		if (!p)
 			_exit(raw ? run_raw(&c, i, end, think, sh) :
-			       run_ledger(&c, i, end, think, max, sh));
+			       run_ledger(&c, i, end, think, max, steady, sh));
 	}
 	for (i = 0; i < n; i++) {
 		int st;
@@ -245,7 +250,7 @@ int main(int argc, char **argv)
 	       "\"decisions_per_s\": %.0f, \"grants_per_s\": %.0f, "
 	       "\"p50_ms\": %.2f, \"p99_ms\": %.2f, \"requests_per_decision\": %.2f, "
 	       "\"p99_one_request_ms\": %.2f, \"requests_slowest_1pct\": %.2f}\n",
-	       raw ? "raw" : "ledger", n, secs, think,
+	       raw ? "raw" : steady ? "steady" : "ledger", n, secs, think,
 	       (unsigned long long)sh->decisions, (unsigned long long)sh->grants,
 	       (unsigned long long)sh->errors, sh->decisions / secs,
 	       sh->grants / secs, m ? sh->lat[m / 2] : 0.0,
