@@ -31,7 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ledger.h"
+#include "ledger_etcd_int.h"
 
 /*
  * The kernel grant ends this long before our own reckoning of the lease's
@@ -41,59 +41,7 @@
  */
 #define ETCD_MARGIN_MS		1000
 #define ETCD_KEEPALIVE_TIMEOUT	1000
-#define ETCD_ATTEMPTS		64
-
-/**
- * struct snap - the cluster's keys at one revision
- * @rev: the revision
- * @policy_rev: the policy key's mod_revision, 0 if absent
- * @has_cap, @cap: its cluster cap
- * @mine, @others: our share and the sum of everyone else's
- * @mine_rev: our key's mod_revision, 0 if absent
- * @n: node keys, ours included
- */
-struct snap {
-	uint64_t rev, policy_rev, cap, mine, mine_rev, others, serial;
-	bool has_policy, has_cap;
-	unsigned int n;
-};
-
-struct ledger {
-	struct tppgated_config cfg;
-	char host[64];
-	char prefix[128];	/* /tppgate/<cluster>/ */
-	char nodes[160];	/* /tppgate/<cluster>/nodes/ */
-	char mykey[224];
-	char policy_key[160];
-	struct etcd *main, *ka, *watch;
-	bool unguarded;		/* TPPGATED_ETCD_UNGUARDED: tests only */
-
-	pthread_mutex_t mu;
-	pthread_t ka_thread, watch_thread;
-	bool ka_started, watch_started;
-	volatile int stop;
-	int pipe[2];
-
-	/* Under @mu: */
-	uint64_t lease_id;
-	uint64_t deadline_ms;	/* CLOCK_BOOTTIME; 0: no lease we can count on */
-	bool lease_lost;
-	uint8_t *pending;	/* a policy the watch brought, for the loop */
-	size_t pending_len;
-	uint64_t watch_rev;	/* last revision of the policy key seen */
-	uint64_t pushed_serial;
-	uint64_t policy_seen_rev;	/* the policy's mod_revision the watch saw */
-	char ka_error[256];
-
-	/* The loop's own: */
-	uint64_t reserved, others, cap, policy_rev, revision;
-	bool has_cap;
-	uint64_t serial, attempts, conflicts;
-	struct snap cache;	/* the last snapshot, our own write in it */
-	bool have_cache;
-};
-
-static uint64_t now_ms(void)
+uint64_t ledger_etcd_now_ms(void)
 {
 	struct timespec ts;
 
@@ -118,8 +66,8 @@ static void nap(struct ledger *l, uint64_t ms)
 }
 
 /* The cluster cap of a .tpp; -ENODATA when it sets none. */
-static int policy_cap(const uint8_t *file, size_t len, uint64_t *cap,
-		      uint64_t *serial)
+int ledger_etcd_policy_cap(const uint8_t *file, size_t len, uint64_t *cap,
+			   uint64_t *serial)
 {
 	struct tppgate_policy_src p;
 	const void *blob, *sig;
@@ -161,7 +109,7 @@ static void *keepalive_main(void *arg)
 			nap(l, 100);
 			continue;
 		}
-		t0 = now_ms();
+		t0 = ledger_etcd_now_ms();
 		ret = etcd_post(l->ka, "/v3/lease/keepalive",
 				json_pack("{s:o}", "ID", etcd_u64_json(id)), &r,
 				err, sizeof(err));
@@ -209,7 +157,7 @@ static void deliver(struct ledger *l, const char *b64, uint64_t rev)
 
 	if (!b64 || etcd_unb64(b64, &file, &len))
 		return;
-	policy_cap(file, len, &cap, &serial);
+	ledger_etcd_policy_cap(file, len, &cap, &serial);
 	pthread_mutex_lock(&l->mu);
 	free(l->pending);
 	l->pending = file;
@@ -307,7 +255,7 @@ static void *watch_main(void *arg)
 
 static int grant_lease(struct ledger *l, char *err, size_t errlen)
 {
-	uint64_t t0 = now_ms(), id, ttl;
+	uint64_t t0 = ledger_etcd_now_ms(), id, ttl;
 	json_t *r = NULL;
 	int ret;
 
@@ -338,6 +286,7 @@ static int etcd_open_ledger(struct ledger **lp,
 			    size_t errlen)
 {
 	struct ledger *l;
+	const char *ug;
 	int ret;
 
 	l = calloc(1, sizeof(*l));
@@ -352,12 +301,26 @@ static int etcd_open_ledger(struct ledger **lp,
 		snprintf(l->host, sizeof(l->host), "localhost");
 	snprintf(l->prefix, sizeof(l->prefix), "/tppgate/%s/", cfg->etcd.cluster);
 	snprintf(l->nodes, sizeof(l->nodes), "%snodes/", l->prefix);
+	if (cfg->etcd.shards > 1) {
+		/* Sharded: our node key lives in our shard (ledger_shard.c). */
+		l->shard = shard_of(l->host, cfg->etcd.shards);
+		snprintf(l->shards_prefix, sizeof(l->shards_prefix), "%sshards/",
+			 l->prefix);
+		snprintf(l->caps, sizeof(l->caps), "%scaps/", l->prefix);
+		snprintf(l->nodes, sizeof(l->nodes), "%s%u/", l->shards_prefix,
+			 l->shard);
+	}
 	snprintf(l->mykey, sizeof(l->mykey), "%s%s", l->nodes, l->host);
 	snprintf(l->policy_key, sizeof(l->policy_key), "%spolicy", l->prefix);
-	l->unguarded = getenv("TPPGATED_ETCD_UNGUARDED") &&
-		       !strcmp(getenv("TPPGATED_ETCD_UNGUARDED"), "1");
-	if (l->unguarded)
+	ug = getenv("TPPGATED_ETCD_UNGUARDED");
+	if (ug && !strcmp(ug, "1"))
+		l->unguarded = UNGUARDED_ALL;
+	else if (ug && !strcmp(ug, "shards"))
+		l->unguarded = UNGUARDED_SHARDS;
+	if (l->unguarded == UNGUARDED_ALL)
 		log_err("ledger etcd: TPPGATED_ETCD_UNGUARDED=1: increases are NOT guarded (test-only switch; the cap can be exceeded)");
+	if (l->unguarded == UNGUARDED_SHARDS)
+		log_err("ledger etcd: TPPGATED_ETCD_UNGUARDED=shards: rebalances lower sub-caps below holdings (test-only switch; the cap can be exceeded)");
 	ret = etcd_open(&l->main, &cfg->etcd, 0, err, errlen);
 	if (!ret)
 		ret = etcd_open(&l->ka, &cfg->etcd,
@@ -381,8 +344,9 @@ static int etcd_open_ledger(struct ledger **lp,
 	if (ret)
 		goto fail;
 	l->watch_started = true;
-	log_notice("ledger etcd: host %s, cluster %s, endpoints %s",
-		   l->host, cfg->etcd.cluster, cfg->etcd.endpoints);
+	log_notice("ledger etcd: host %s, cluster %s, shard %u of %u, endpoints %s",
+		   l->host, cfg->etcd.cluster, l->shard, cfg->etcd.shards,
+		   cfg->etcd.endpoints);
 	*lp = l;
 	return 0;
 fail:
@@ -417,8 +381,8 @@ uint64_t ledger_etcd_value_tpp(const char *text, size_t len)
 	return v;
 }
 
-static int read_snap(struct ledger *l, json_t *range, uint64_t rev,
-		     struct snap *s)
+int ledger_etcd_read_snap(struct ledger *l, json_t *range, uint64_t rev,
+			  struct snap *s)
 {
 	json_t *kv;
 	size_t i;
@@ -440,7 +404,21 @@ static int read_snap(struct ledger *l, json_t *range, uint64_t rev,
 		if (!strcmp((char *)key, l->policy_key)) {
 			s->has_policy = true;
 			s->policy_rev = etcd_u64(kv, "mod_revision");
-			s->has_cap = val && !policy_cap(val, vlen, &s->cap, &s->serial);
+			s->has_cap = val && !ledger_etcd_policy_cap(val, vlen, &s->cap, &s->serial);
+		} else if (l->caps[0] && !strncmp((char *)key, l->caps, strlen(l->caps))) {
+			const char *ix = (char *)key + strlen(l->caps);
+			char *end;
+			unsigned long t = strtoul(ix, &end, 10);
+
+			s->caps_n++;
+			if (*ix < '0' || *ix > '9' || *end || t >= l->cfg.etcd.shards ||
+			    s->cap_rev[t] || !val ||
+			    !ledger_shard_cap_value((char *)val, vlen, &s->w[t], &s->ok_rev[t])) {
+				s->caps_bad = true;
+			} else {
+				s->cap_rev[t] = etcd_u64(kv, "mod_revision");
+				s->wsum += s->w[t];
+			}
 		} else if (!strncmp((char *)key, l->nodes, strlen(l->nodes))) {
 			uint64_t t = val ? ledger_etcd_value_tpp((char *)val, vlen) : 0;
 
@@ -464,19 +442,28 @@ static json_t *range_prefix(struct ledger *l)
 			 "range_end", etcd_prefix_end(l->prefix));
 }
 
-static json_t *put_mine(struct ledger *l, uint64_t lease, uint64_t tpp,
-			uint64_t serial)
+json_t *ledger_etcd_put_mine(struct ledger *l, uint64_t lease, uint64_t tpp,
+			     uint64_t want, uint64_t serial)
 {
-	char val[128];
+	char val[160];
 
-	snprintf(val, sizeof(val), "{\"tpp\": %llu, \"serial\": %llu}",
-		 (unsigned long long)tpp, (unsigned long long)serial);
+	/* Sharded, hosts publish their demand: the rebalance reads it. */
+	if (l->cfg.etcd.shards > 1)
+		snprintf(val, sizeof(val), "{\"tpp\": %llu, \"want\": %llu, \"serial\": %llu}",
+			 (unsigned long long)tpp, (unsigned long long)want,
+			 (unsigned long long)serial);
+	else
+		snprintf(val, sizeof(val), "{\"tpp\": %llu, \"serial\": %llu}",
+			 (unsigned long long)tpp, (unsigned long long)serial);
 	return json_pack("{s:o, s:o, s:o}", "key", etcd_b64s(l->mykey),
 			 "value", etcd_b64s(val), "lease", etcd_u64_json(lease));
 }
 
-/* The MOD < R+1 compare over every other host's key, and the policy's. */
-static json_t *guard(struct ledger *l, const struct snap *s)
+/*
+ * The MOD < R+1 compare over every other host's key (of our shard, when
+ * sharded), and the policy's.
+ */
+json_t *ledger_etcd_guard(struct ledger *l, const struct snap *s)
 {
 	size_t n = strlen(l->mykey);
 	char *after = malloc(n + 1);
@@ -500,33 +487,37 @@ static json_t *guard(struct ledger *l, const struct snap *s)
 	return c;
 }
 
+bool ledger_etcd_eff_cap(const struct snap *s, const struct ledger_req *req,
+			 uint64_t *cap)
+{
+	*cap = 0;
+	if (!s->has_policy)
+		return true;	/* no cluster policy in etcd: hold nothing new */
+	if (!s->has_cap) {
+		if (!req->has_cluster_cap)
+			return false;
+		*cap = req->cluster_cap;
+		return true;
+	}
+	*cap = s->cap;
+	/* The kernel's policy may be older or newer: the lower wins. */
+	if (req->has_cluster_cap && req->cluster_cap < *cap)
+		*cap = req->cluster_cap;
+	return true;
+}
+
 /* How much we may hold, from a snapshot (pure). */
 static uint64_t target(const struct snap *s, const struct ledger_req *req,
 		       uint64_t *cap, bool *capped)
 {
 	uint64_t c, want = req->want;
 
-	*capped = true;
-	if (!s->has_policy) {
-		/* No cluster policy in etcd: hold nothing new. */
-		*cap = 0;
+	*capped = ledger_etcd_eff_cap(s, req, cap);
+	if (!s->has_policy)
 		return want < s->mine ? want : s->mine;
-	}
-	if (!s->has_cap) {
-		*capped = false;
-		if (!req->has_cluster_cap) {
-			*cap = 0;
-			return want;
-		}
-		c = req->cluster_cap;
-	} else {
-		c = s->cap;
-		/* The kernel's policy may be older or newer: the lower wins. */
-		if (req->has_cluster_cap && req->cluster_cap < c)
-			c = req->cluster_cap;
-	}
-	*capped = true;
-	*cap = c;
+	if (!*capped)
+		return want;
+	c = *cap;
 	if (s->others <= c)
 		return want < c - s->others ? want : c - s->others;
 	/*
@@ -541,8 +532,8 @@ static uint64_t target(const struct snap *s, const struct ledger_req *req,
 }
 
 /* A fresh lease: what the cache says of our key is void. */
-static int renew_lease(struct ledger *l, uint64_t *lease, char *err,
-		       size_t errlen)
+int ledger_etcd_renew_lease(struct ledger *l, uint64_t *lease, char *err,
+			    size_t errlen)
 {
 	int ret;
 
@@ -556,34 +547,22 @@ static int renew_lease(struct ledger *l, uint64_t *lease, char *err,
 	return 0;
 }
 
-static bool lease_gone(int ret, const char *err)
+bool ledger_etcd_lease_gone(int ret, const char *err)
 {
 	return ret == -ENOENT || (ret == -EINVAL && strstr(err, "lease"));
 }
 
-static int etcd_reserve(struct ledger *l, const struct ledger_req *req,
-			struct ledger_res *res, char *err, size_t errlen)
+/* The attempts of one reserve in the flat layout. */
+static int flat_attempts(struct ledger *l, const struct ledger_req *req,
+			 bool use_cache, uint64_t *leasep,
+			 struct etcd_outcome *o, char *err, size_t errlen)
 {
-	uint64_t t0 = now_ms(), lease, deadline, cap = 0, hold = 0;
+	uint64_t lease = *leasep, cap = 0, hold = 0;
 	json_t *r = NULL, *range = NULL, *cmp;
 	struct snap s;
-	bool lost, capped, use_cache, done = false;
+	bool capped = false, done = false;
 	int ret = 0, i;
 
-	l->attempts++;
-	pthread_mutex_lock(&l->mu);
-	lost = l->lease_lost || !l->lease_id;
-	use_cache = l->have_cache && l->cache.policy_rev == l->policy_seen_rev;
-	pthread_mutex_unlock(&l->mu);
-	if (lost) {
-		ret = renew_lease(l, &lease, err, errlen);
-		if (ret)
-			return ret;
-		use_cache = false;
-	}
-	pthread_mutex_lock(&l->mu);
-	lease = l->lease_id;
-	pthread_mutex_unlock(&l->mu);
 	for (i = 0; i < ETCD_ATTEMPTS && !done; i++) {
 		bool from_cache = use_cache, grow;
 
@@ -602,7 +581,7 @@ static int etcd_reserve(struct ledger *l, const struct ledger_req *req,
 					break;
 				range = r;
 			}
-			ret = read_snap(l, range,
+			ret = ledger_etcd_read_snap(l, range,
 					etcd_u64(json_object_get(r, "header"), "revision"),
 					&s);
 			json_decref(r);
@@ -617,25 +596,25 @@ static int etcd_reserve(struct ledger *l, const struct ledger_req *req,
 		/* Denials come only from what etcd says now, not from a cache. */
 		if (from_cache && capped && hold < req->want)
 			continue;
-		grow = hold > s.mine && capped && !l->unguarded;
+		grow = hold > s.mine && capped && l->unguarded != UNGUARDED_ALL;
 		/*
 		 * Growing: the guard over every other key and the policy.
 		 * Otherwise only our own key must be as we saw it: it cannot
 		 * have expired and been recreated from 0 without a guard.
 		 */
-		cmp = grow ? guard(l, &s) :
-		      l->unguarded ? json_array() :
+		cmp = grow ? ledger_etcd_guard(l, &s) :
+		      l->unguarded == UNGUARDED_ALL ? json_array() :
 		      json_pack("[{s:o, s:s, s:s, s:o}]", "key", etcd_b64s(l->mykey),
 				"target", "MOD", "result", "EQUAL",
 				"mod_revision", etcd_u64_json(s.mine_rev));
 		ret = etcd_post(l->main, "/v3/kv/txn",
 				json_pack("{s:o, s:[{s:o}], s:[{s:o}]}",
 					  "compare", cmp,
-					  "success", "request_put", put_mine(l, lease, hold, req->serial),
+					  "success", "request_put", ledger_etcd_put_mine(l, lease, hold, req->want, req->serial),
 					  "failure", "request_range", range_prefix(l)),
 				&r, err, errlen);
-		if (lease_gone(ret, err)) {
-			ret = renew_lease(l, &lease, err, errlen);
+		if (ledger_etcd_lease_gone(ret, err)) {
+			ret = ledger_etcd_renew_lease(l, &lease, err, errlen);
 			if (ret)
 				break;
 			continue;
@@ -682,6 +661,7 @@ static int etcd_reserve(struct ledger *l, const struct ledger_req *req,
 		}
 	}
 	json_decref(r);
+	*leasep = lease;
 	if (!done) {
 		if (!ret) {
 			snprintf(err, errlen, "no agreement after %d attempts", ETCD_ATTEMPTS);
@@ -689,12 +669,48 @@ static int etcd_reserve(struct ledger *l, const struct ledger_req *req,
 		}
 		return ret;
 	}
-	l->reserved = hold;
-	l->others = s.others;
-	l->cap = cap;
-	l->has_cap = capped;
-	l->policy_rev = s.policy_rev;
-	l->revision = s.rev;
+	o->s = s;
+	o->hold = hold;
+	o->cap = cap;
+	o->capped = capped;
+	return 0;
+}
+
+static int etcd_reserve(struct ledger *l, const struct ledger_req *req,
+			struct ledger_res *res, char *err, size_t errlen)
+{
+	uint64_t t0 = ledger_etcd_now_ms(), lease, deadline;
+	struct etcd_outcome o;
+	bool lost, use_cache;
+	int ret = 0;
+
+	l->attempts++;
+	pthread_mutex_lock(&l->mu);
+	lost = l->lease_lost || !l->lease_id;
+	use_cache = l->have_cache && l->cache.policy_rev == l->policy_seen_rev;
+	pthread_mutex_unlock(&l->mu);
+	if (lost) {
+		ret = ledger_etcd_renew_lease(l, &lease, err, errlen);
+		if (ret)
+			return ret;
+		use_cache = false;
+	}
+	pthread_mutex_lock(&l->mu);
+	lease = l->lease_id;
+	pthread_mutex_unlock(&l->mu);
+	if (l->cfg.etcd.shards > 1)
+		ret = ledger_shard_attempts(l, req, use_cache, &lease, &o, err,
+					    errlen);
+	else
+		ret = flat_attempts(l, req, use_cache, &lease, &o, err, errlen);
+	if (ret)
+		return ret;
+	l->reserved = o.hold;
+	l->others = o.s.others;
+	l->cap = o.cap;
+	l->has_cap = o.capped;
+	l->policy_rev = o.s.policy_rev;
+	l->revision = o.s.rev;
 	l->serial = req->serial;
 	pthread_mutex_lock(&l->mu);
 	deadline = l->deadline_ms;
@@ -708,8 +724,8 @@ static int etcd_reserve(struct ledger *l, const struct ledger_req *req,
 			 l->ka_error[0] ? l->ka_error : "late");
 		return -ETIMEDOUT;
 	}
-	res->held = hold;
-	res->others = s.others;
+	res->held = o.hold;
+	res->others = o.s.others;
 	res->lease_s = (uint32_t)((deadline - ETCD_MARGIN_MS - t0) / 1000);
 	return 0;
 }
@@ -723,8 +739,9 @@ static int etcd_note_serial(struct ledger *l, uint64_t serial)
 
 static json_t *etcd_status(struct ledger *l)
 {
-	uint64_t now = now_ms(), dl, lease, pushed;
+	uint64_t now = ledger_etcd_now_ms(), dl, lease, pushed;
 	char id[24], err[256];
+	json_t *j;
 
 	pthread_mutex_lock(&l->mu);
 	dl = l->deadline_ms;
@@ -733,7 +750,7 @@ static json_t *etcd_status(struct ledger *l)
 	snprintf(err, sizeof(err), "%s", l->ka_error);
 	pthread_mutex_unlock(&l->mu);
 	snprintf(id, sizeof(id), "%llx", (unsigned long long)lease);
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:o, s:I, s:I, s:I, s:I, s:I, s:s}",
+	j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:o, s:I, s:I, s:I, s:I, s:I, s:s}",
 			 "backend", "etcd", "host", l->host,
 			 "cluster", l->cfg.etcd.cluster,
 			 "endpoint", etcd_endpoint(l->main),
@@ -748,6 +765,9 @@ static json_t *etcd_status(struct ledger *l)
 			 "attempts", (json_int_t)l->attempts,
 			 "conflicts", (json_int_t)l->conflicts,
 			 "keepalive_error", err);
+	if (j && l->cfg.etcd.shards > 1)
+		json_object_set_new(j, "sharded", ledger_shard_status(l));
+	return j;
 }
 
 static int etcd_fd(struct ledger *l)
