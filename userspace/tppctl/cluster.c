@@ -241,7 +241,7 @@ static int cluster_status(int argc, char **argv, struct tppctl_ctx *ctx)
 		json_array_append_new(shards, json_pack("{s:i, s:o, s:o, s:o, s:b}",
 			"shard", (int)i, "weight", tppctl_u64_json(w[i]),
 			"sub_cap", tppctl_u64_json(has_cap ? shard_subcap(cap, w[i]) : 0),
-			"sum", tppctl_u64_json(held[i]),
+			"held", tppctl_u64_json(held[i]),
 			"certified", has_w[i] && ok_rev[i] == policy_rev));
 	}
 	if (ctx->json || a.json)
@@ -265,7 +265,7 @@ static int cluster_status(int argc, char **argv, struct tppctl_ctx *ctx)
 		fprintf(ctx->out, "shard %" JSON_INTEGER_FORMAT ": sum %" JSON_INTEGER_FORMAT
 			" of sub-cap %" JSON_INTEGER_FORMAT " (weight %" JSON_INTEGER_FORMAT "%s)\n",
 			json_integer_value(json_object_get(kv, "shard")),
-			json_integer_value(json_object_get(kv, "sum")),
+			json_integer_value(json_object_get(kv, "held")),
 			json_integer_value(json_object_get(kv, "sub_cap")),
 			json_integer_value(json_object_get(kv, "weight")),
 			json_is_true(json_object_get(kv, "certified")) ? "" : ", not certified");
