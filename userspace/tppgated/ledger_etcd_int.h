@@ -97,6 +97,7 @@ struct etcd_outcome {
 uint64_t ledger_etcd_now_ms(void);
 int ledger_etcd_policy_cap(const uint8_t *file, size_t len, uint64_t *cap,
 			   uint64_t *serial);
+/* ledger_snap.c. A node key's share: {"tpp": N, ...}; anything else is 0. */
 uint64_t ledger_etcd_value_tpp(const char *text, size_t len);
 /* The cap the host's increases answer to; false: none (uncapped). */
 bool ledger_etcd_eff_cap(const struct snap *s, const struct ledger_req *req,
