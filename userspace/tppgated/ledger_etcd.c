@@ -281,9 +281,9 @@ static int grant_lease(struct ledger *l, char *err, size_t errlen)
 	return 0;
 }
 
-static int etcd_open_ledger(struct ledger **lp,
-			    const struct tppgated_config *cfg, char *err,
-			    size_t errlen)
+/* @shared: the library mode (ledger.h); NULL for the daemon's. */
+static int open_ledger(struct ledger **lp, const struct tppgated_config *cfg,
+		       struct etcd *shared, char *err, size_t errlen)
 {
 	struct ledger *l;
 	const char *ug;
@@ -321,6 +321,15 @@ static int etcd_open_ledger(struct ledger **lp,
 		log_err("ledger etcd: TPPGATED_ETCD_UNGUARDED=1: increases are NOT guarded (test-only switch; the cap can be exceeded)");
 	if (l->unguarded == UNGUARDED_SHARDS)
 		log_err("ledger etcd: TPPGATED_ETCD_UNGUARDED=shards: rebalances lower sub-caps below holdings (test-only switch; the cap can be exceeded)");
+	if (shared) {
+		/* Library mode: the caller renews the lease; no threads. */
+		l->main = shared;
+		l->shared_main = true;
+		if (grant_lease(l, err, errlen))
+			log_warn("ledger etcd: %s; will retry", err);
+		*lp = l;
+		return 0;
+	}
 	ret = etcd_open(&l->main, &cfg->etcd, 0, err, errlen);
 	if (!ret)
 		ret = etcd_open(&l->ka, &cfg->etcd,
@@ -364,6 +373,49 @@ fail:
 	}
 	free(l);
 	return ret;
+}
+
+static int etcd_open_ledger(struct ledger **lp,
+			    const struct tppgated_config *cfg, char *err,
+			    size_t errlen)
+{
+	return open_ledger(lp, cfg, NULL, err, errlen);
+}
+
+int ledger_etcd_open_lib(struct ledger **lp, const struct tppgated_config *cfg,
+			 struct etcd *shared, char *err, size_t errlen)
+{
+	return shared ? open_ledger(lp, cfg, shared, err, errlen) : -EINVAL;
+}
+
+uint64_t ledger_etcd_lease(struct ledger *l)
+{
+	uint64_t id;
+
+	pthread_mutex_lock(&l->mu);
+	id = l->lease_lost ? 0 : l->lease_id;
+	pthread_mutex_unlock(&l->mu);
+	return id;
+}
+
+void ledger_etcd_renewed(struct ledger *l, uint64_t id, uint64_t sent_ms,
+			 uint64_t ttl_s)
+{
+	pthread_mutex_lock(&l->mu);
+	if (l->lease_id == id && ttl_s) {
+		l->deadline_ms = sent_ms + ttl_s * 1000;
+	} else if (l->lease_id == id) {
+		l->lease_lost = true;
+		l->deadline_ms = 0;
+	}
+	pthread_mutex_unlock(&l->mu);
+}
+
+void ledger_etcd_policy_seen(struct ledger *l, uint64_t rev)
+{
+	pthread_mutex_lock(&l->mu);
+	l->policy_seen_rev = rev;
+	pthread_mutex_unlock(&l->mu);
 }
 
 static json_t *range_prefix(struct ledger *l)
@@ -720,11 +772,14 @@ static void etcd_close_ledger(struct ledger *l)
 		pthread_join(l->ka_thread, NULL);
 	if (l->watch_started)
 		pthread_join(l->watch_thread, NULL);
-	etcd_close(l->main);
+	if (!l->shared_main)
+		etcd_close(l->main);
 	etcd_close(l->ka);
 	etcd_close(l->watch);
-	close(l->pipe[0]);
-	close(l->pipe[1]);
+	if (l->pipe[0] >= 0) {
+		close(l->pipe[0]);
+		close(l->pipe[1]);
+	}
 	free(l->pending);
 	pthread_mutex_destroy(&l->mu);
 	free(l);

@@ -60,6 +60,7 @@ struct ledger {
 	uint64_t rebalances, certified;
 
 	struct etcd *main, *ka, *watch;
+	bool shared_main;	/* library mode: @main is the caller's */
 	enum etcd_unguarded unguarded;	/* TPPGATED_ETCD_UNGUARDED: tests only */
 
 	pthread_mutex_t mu;
