@@ -227,8 +227,7 @@ static int certify(struct ledger *l, const struct snap *s, json_t **r,
 
 /* One host's key under the shards prefix: its shard, share and demand. */
 static int full_node(struct ledger *l, const char *key, const uint8_t *val,
-		     size_t vlen, const struct ledger_req *req,
-		     struct shard_view *v)
+		     size_t vlen, struct shard_view *v)
 {
 	const char *p = key + strlen(l->shards_prefix);
 	unsigned long t;
@@ -246,7 +245,6 @@ static int full_node(struct ledger *l, const char *key, const uint8_t *val,
 	v->held[t] += tpp;
 	if (strcmp(key, l->mykey))
 		v->demand[t] += want > tpp ? want : tpp;
-	(void)req;
 	return 0;
 }
 
@@ -284,7 +282,7 @@ static int fix(struct ledger *l, const struct ledger_req *req, char *err,
 			break;
 		if (!b || !etcd_unb64(b, &val, &vlen)) {
 			if (!strncmp((char *)key, l->shards_prefix, strlen(l->shards_prefix)))
-				ret = full_node(l, (char *)key, val, vlen, req, &v);
+				ret = full_node(l, (char *)key, val, vlen, &v);
 		}
 		free(key);
 		free(val);
