@@ -27,6 +27,9 @@
  * @w, @cap_rev, @ok_rev: each shard's weight, its key's mod_revision and
  *	the policy revision it was certified under (see ledger_shard.c)
  * @wsum: the sum of the weights
+ * @before: node keys of our shard sorting before ours (0: we are the
+ *	shard's fixer, see ledger_shard.c)
+ * @others_want: the sum of the other hosts' demands in our shard
  */
 struct snap {
 	uint64_t rev, policy_rev, cap, mine, mine_rev, others, serial;
@@ -34,7 +37,8 @@ struct snap {
 	unsigned int n;
 	unsigned int caps_n;
 	bool caps_bad;
-	uint64_t wsum;
+	uint64_t wsum, others_want;
+	unsigned int before;
 	uint64_t w[SHARDS_MAX], cap_rev[SHARDS_MAX];
 	uint64_t ok_rev[SHARDS_MAX];
 };
@@ -100,6 +104,8 @@ int ledger_etcd_policy_cap(const uint8_t *file, size_t len, uint64_t *cap,
 			   uint64_t *serial);
 /* ledger_snap.c. A node key's share: {"tpp": N, ...}; anything else is 0. */
 uint64_t ledger_etcd_value_tpp(const char *text, size_t len);
+/* Its "want" (sharded layout; 0 if none). */
+uint64_t ledger_etcd_value_want(const char *text, size_t len);
 /* The cap the host's increases answer to; false: none (uncapped). */
 bool ledger_etcd_eff_cap(const struct snap *s, const struct ledger_req *req,
 			 uint64_t *cap);

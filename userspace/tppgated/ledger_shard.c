@@ -21,7 +21,8 @@
  *   empty; all S keys at SHARD_WEIGHT / S, certified;
  * - certify (by a host of the shard): its shard held no more than K_t at
  *   R and no key of it was written since (MOD < R+1 over the shard);
- * - fix (from a read of the whole prefix, rate-limited): certifies any
+ * - fix (from a read of the whole prefix, rate-limited, run only by the
+ *   host whose key sorts first in its shard: its fixer): certifies any
  *   shard under its sub-cap, and rebalances weights towards our shard by
  *   shard_rebalance(), lowering a shard only down to what it holds at R,
  *   with the MOD < R+1 compare over that shard's keys;
@@ -177,13 +178,16 @@ static enum act decide(const struct ledger *l, const struct snap *s,
 		*hold = min3(want, s->mine, k / (s->n ? s->n : 1));
 		return A_WRITE;
 	}
+	/* Only the shard's first host (by name) reads everything to fix. */
+	may_fix = may_fix && !s->before;
 	for (t = 0; t < l->cfg.etcd.shards; t++)
 		if (s->ok_rev[t] != s->policy_rev)
 			return may_fix ? A_FIX : A_WRITE;
 	*hold = s->others < k ? k - s->others : 0;
 	if (want < *hold)
 		*hold = want;
-	if (*hold < want && may_fix)
+	/* The shard wants more than its sub-cap: its fixer asks for more. */
+	if (s->others_want + want > k && may_fix)
 		return A_FIX;
 	return *hold > s->mine ? A_GROW : A_WRITE;
 }

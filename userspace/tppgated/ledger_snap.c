@@ -23,6 +23,15 @@ uint64_t ledger_etcd_value_tpp(const char *text, size_t len)
 	return v;
 }
 
+uint64_t ledger_etcd_value_want(const char *text, size_t len)
+{
+	json_t *j = json_loadb(text, len, 0, NULL);
+	uint64_t v = etcd_u64(j, "want");
+
+	json_decref(j);
+	return v;
+}
+
 int ledger_etcd_read_snap(struct ledger *l, json_t *range, uint64_t rev,
 			  struct snap *s)
 {
@@ -70,6 +79,13 @@ int ledger_etcd_read_snap(struct ledger *l, json_t *range, uint64_t rev,
 				s->mine_rev = etcd_u64(kv, "mod_revision");
 			} else {
 				s->others += t;
+				if (strcmp((char *)key, l->mykey) < 0)
+					s->before++;
+				if (l->caps[0] && val) {
+					uint64_t w = ledger_etcd_value_want((char *)val, vlen);
+
+					s->others_want += w > t ? w : t;
+				}
 			}
 		}
 		free(key);
