@@ -7,7 +7,11 @@
  * run it for the race and its negative control (TPPGATED_ETCD_UNGUARDED=1
  * in the environment); make bench-ledger for its figures.
  *
- *   ledger-race CONF N SECONDS THINK_MS MAX [raw | steady]
+ *   ledger-race CONF N SECONDS THINK_MS MAX [raw | steady | lib]
+ *
+ * "lib" runs the N ledgers in one process in the library mode of
+ * ledger.h: one shared connection, no thread per ledger, the hosts
+ * reserving in turn and this loop renewing every lease every third of it.
  *
  * "raw" measures etcd itself through the same client library: each
  * process puts its own key in a transaction with no compare (N separate
@@ -113,6 +117,91 @@ static int run_ledger(struct tppgated_config *c, int i, double end,
 	return 0;
 }
 
+static uint64_t boot_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* The lib mode: every lease renewed on the shared connection. */
+static void renew_all(struct etcd *e, struct ledger **l, int n)
+{
+	char err[512];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		uint64_t id = ledger_etcd_lease(l[i]), t0 = boot_ms();
+		json_t *r = NULL;
+
+		if (!id)
+			continue;
+		if (!etcd_post(e, "/v3/lease/keepalive",
+			       json_pack("{s:o}", "ID", etcd_u64_json(id)), &r, err,
+			       sizeof(err)))
+			ledger_etcd_renewed(l[i], id, t0,
+					    etcd_u64(json_object_get(r, "result"), "TTL"));
+		json_decref(r);
+	}
+}
+
+static int run_lib(struct tppgated_config *c, int n, double end,
+		   unsigned int think, unsigned int max, struct shared *sh)
+{
+	struct ledger *l[64];
+	char err[512] = "";
+	unsigned int seed = (unsigned int)getpid();
+	uint64_t ka = boot_ms();
+	struct etcd *e;
+	int i, failed = 0;
+
+	if (etcd_open(&e, &c->etcd, 0, err, sizeof(err))) {
+		fprintf(stderr, "ledger-race: %s\n", err);
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(c->host, sizeof(c->host), "race%d", i);
+		if (ledger_etcd_open_lib(&l[i], c, e, err, sizeof(err))) {
+			fprintf(stderr, "ledger-race %d: %s\n", i, err);
+			n = i;
+			failed = 1;
+			break;
+		}
+	}
+	while (!failed && now_s() < end) {
+		if (boot_ms() - ka >= (uint64_t)c->ledger_lease * 1000 / 3) {
+			ka = boot_ms();
+			renew_all(e, l, n);
+		}
+		for (i = 0; i < n; i++) {
+			struct ledger_req req = { .cluster_id = "" };
+			struct ledger_res res;
+			double t0 = now_s();
+			uint64_t r0 = etcd_requests();
+			int ret;
+
+			req.want = rand_r(&seed) % 100 < 40 ? 0 : 1 + rand_r(&seed) % max;
+			ret = ledger_etcd_ops.reserve(l[i], &req, &res, err, sizeof(err));
+			t0 = (now_s() - t0) * 1000;
+			if (ret) {
+				sh->errors++;
+				fprintf(stderr, "ledger-race %d: %s\n", i, err);
+				continue;
+			}
+			record(sh, t0, etcd_requests() - r0);
+			if (req.want && res.held)
+				sh->grants++;
+		}
+		if (think)
+			usleep(think * 1000);
+	}
+	for (i = 0; i < n; i++)
+		ledger_etcd_ops.close(l[i]);
+	etcd_close(e);
+	return failed;
+}
+
 /* One key of our own, a transaction with no compare: etcd's raw rate. */
 static int run_raw(struct tppgated_config *c, int i, double end,
 		   unsigned int think, struct shared *sh)
@@ -198,7 +287,7 @@ int main(int argc, char **argv)
 	double secs, end, t0;
 	unsigned int think, max;
 	int n, i, failed = 0;
-	bool raw, steady;
+	bool raw, steady, lib;
 	uint32_t m;
 
 	if (argc < 6) {
@@ -216,6 +305,7 @@ int main(int argc, char **argv)
 	max = (unsigned int)atoi(argv[5]);
 	raw = argc > 6 && !strcmp(argv[6], "raw");
 	steady = argc > 6 && !strcmp(argv[6], "steady");
+	lib = argc > 6 && !strcmp(argv[6], "lib");
 	if (n < 1 || n > 64 || secs <= 0 || !max) {
 		fprintf(stderr, "ledger-race: bad arguments\n");
 		return 2;
@@ -226,16 +316,17 @@ int main(int argc, char **argv)
 		return 1;
 	t0 = now_s();
 	end = t0 + secs;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < (lib ? 1 : n); i++) {
 		pid_t p = fork();
 
 		if (p < 0)
 			return 1;
 		if (!p)
-			_exit(raw ? run_raw(&c, i, end, think, sh) :
-			       run_ledger(&c, i, end, think, max, steady, sh));
+			_exit(lib ? run_lib(&c, n, end, think, max, sh) :
+			      raw ? run_raw(&c, i, end, think, sh) :
+			      run_ledger(&c, i, end, think, max, steady, sh));
 	}
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < (lib ? 1 : n); i++) {
 		int st;
 
 		if (wait(&st) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
@@ -250,7 +341,7 @@ int main(int argc, char **argv)
 	       "\"decisions_per_s\": %.0f, \"grants_per_s\": %.0f, "
 	       "\"p50_ms\": %.2f, \"p99_ms\": %.2f, \"requests_per_decision\": %.2f, "
 	       "\"p99_one_request_ms\": %.2f, \"requests_slowest_1pct\": %.2f}\n",
-	       raw ? "raw" : steady ? "steady" : "ledger", n, secs, think,
+	       raw ? "raw" : steady ? "steady" : lib ? "lib" : "ledger", n, secs, think,
 	       (unsigned long long)sh->decisions, (unsigned long long)sh->grants,
 	       (unsigned long long)sh->errors, sh->decisions / secs,
 	       sh->grants / secs, m ? sh->lat[m / 2] : 0.0,

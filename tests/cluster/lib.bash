@@ -107,7 +107,8 @@ devices() { # DIR N: N edu devices of 1000 TPP at 00:04.0 onwards, atomically
 	echo "$out]}" >"$1/devices.json.new" && mv "$1/devices.json.new" "$1/devices.json"
 }
 
-# daemon_conf HOST ENDPOINTS: a daemon's directory and configuration.
+# daemon_conf HOST ENDPOINTS: a daemon's directory and configuration
+# (cluster $CLUSTER, default c1; with $SHARDS, [etcd] shards = $SHARDS).
 daemon_conf()
 {
 	local d=$T/d/$1
@@ -131,8 +132,9 @@ lease = 10
 host = $1
 [etcd]
 endpoints = $2
-cluster = c1
-timeout = 1000
+cluster = ${CLUSTER:-c1}
+timeout = 1000${SHARDS:+
+shards = $SHARDS}
 [shim]
 devices = $d/devices.json
 state = $d/shim.json
@@ -148,6 +150,8 @@ kgrant() { grep -o '"grant": [0-9a-z]*' "$T/d/$1/shim.json" 2>/dev/null | cut -d
 dstatus() { "$B/tppctl" daemon status -j --socket "$T/d/$1/run/tppgated.sock" 2>/dev/null; }
 # The share etcd holds for HOST (0 when its key is absent). With ECONF,
 # tppctl reads its [etcd] TLS and user settings from that file.
-eshare() { "$B/tppctl" cluster status -j ${ECONF:+--config "$ECONF"} --endpoints "$EP" --cluster c1 2>/dev/null | grep -o "\"host\":\"$1\",\"tpp\":[0-9]*" | grep -o '[0-9]*$' || echo 0; }
-esum() { "$B/tppctl" cluster status -j ${ECONF:+--config "$ECONF"} --endpoints "$EP" --cluster c1 2>/dev/null | grep -o '"sum":[0-9]*' | cut -d: -f2; }
-audit() { "$B/tppctl" cluster audit --endpoints "$EP" --cluster c1 "$@"; }
+eshare() { "$B/tppctl" cluster status -j ${ECONF:+--config "$ECONF"} --endpoints "$EP" --cluster "${CLUSTER:-c1}" 2>/dev/null | grep -o "\"host\":\"$1\",\"tpp\":[0-9]*" | grep -o '[0-9]*$' || echo 0; }
+esum() { "$B/tppctl" cluster status -j ${ECONF:+--config "$ECONF"} --endpoints "$EP" --cluster "${CLUSTER:-c1}" 2>/dev/null | grep -o '"sum":[0-9]*' | cut -d: -f2; }
+audit() { "$B/tppctl" cluster audit --endpoints "$EP" --cluster "${CLUSTER:-c1}" "$@"; }
+# The shard of host NAME among N (FNV-1a, as tppgated's shard_of()).
+shard_of() { local s=$1 h=2166136261 i c; for ((i = 0; i < ${#s}; i++)); do printf -v c %d "'${s:i:1}"; h=$(( ((h ^ c) * 16777619) & 0xffffffff )); done; echo $((h % $2)); }

@@ -152,9 +152,132 @@ static void audit(void)
 	audit_free(&a);
 }
 
+/* The sharded ledger's arithmetic (shard.c), with hand-computed values. */
+static void shards(void)
+{
+	uint64_t d[4] = { 100, 500, 0, 700 }, f[4], w[4];
+	struct shard_view v;
+	uint8_t low[(SHARDS_MAX + 7) / 8];
+	struct tppgated_config c;
+	char err[TPPGATED_ERR_LEN];
+
+	is_int(parse(ETCD_OK "shards = 16\n", &c, err), 0, "etcd config: shards = 16");
+	ok(c.etcd.shards == 16, "etcd config: shards taken");
+	is_int(parse(ETCD_OK, &c, err), 0, "etcd config: no shards key");
+	ok(c.etcd.shards == 1, "etcd config: one shard by default (the flat layout)");
+	is_int(parse(ETCD_OK "shards = 0\n", &c, err), -EINVAL, "etcd config: shards = 0 is refused");
+	is_int(parse(ETCD_OK "shards = 101\n", &c, err), -EINVAL,
+	       "etcd config: more shards than a bootstrap can write is refused");
+	/* 3 shards of 333333 under a cap of 1000: 333 each, 999 in all. */
+	ok(shard_subcap(1000, 333333) == 333 && shard_subcap(1000, SHARD_WEIGHT) == 1000,
+	   "sub-cap: floor(C * w / 1e6)");
+	ok(shard_subcap(UINT64_MAX, SHARD_WEIGHT) == UINT64_MAX,
+	   "sub-cap: no overflow at the largest cap");
+	/* 333 of 1000 needs 333000; 334 needs 334000. */
+	ok(shard_weight_for(1000, 333) == 333000 && shard_weight_for(1000, 0) == 0 &&
+	   shard_weight_for(1000, 5000) == SHARD_WEIGHT && shard_weight_for(3, 1) == 333334,
+	   "weight for a sub-cap: the least that gives it");
+	ok(shard_subcap(3, shard_weight_for(3, 1)) == 1, "weight for a sub-cap: round trip");
+	/* 1000 over demands 100, 500, 0, 700: 100, then 450 each for the two left. */
+	shard_maxmin(1000, d, 4, f);
+	ok(f[0] == 100 && f[1] == 450 && f[2] == 0 && f[3] == 450, "max-min: 100, 450, 0, 450");
+	shard_maxmin(2000, d, 4, f);
+	ok(f[0] == 100 && f[1] == 500 && f[2] == 0 && f[3] == 700,
+	   "max-min: enough for all: every demand");
+	ok(shard_of("h1", 4) == shard_of("h1", 4) && shard_of("h1", 1) == 0,
+	   "shard of a host: deterministic; one shard is shard 0");
+	/*
+	 * Cap 1000 in 4 shards of 250. Shard 0 wants 1000; shard 1 holds
+	 * 200 and wants 200; shards 2 and 3 are idle. Fair: 800, 200, 0, 0.
+	 */
+	memset(&v, 0, sizeof(v));
+	v.w[0] = v.w[1] = v.w[2] = v.w[3] = 250000;
+	v.held[0] = 250;
+	v.held[1] = 200;
+	v.demand[0] = 1000;
+	v.demand[1] = 200;
+	ok(shard_rebalance(1000, 4, 0, &v, false, w, low), "rebalance: shard 0 gains");
+	ok(w[0] == 800000 && w[1] == 200000 && w[2] == 0 && w[3] == 0,
+	   "rebalance: 800 to shard 0, shard 1 keeps its 200, the idle give all");
+	ok(low[0] == 0x0e, "rebalance: shards 1, 2, 3 lowered (their keys are compared)");
+	/* Shard 1 holds 240, over its fair 200: lowered to 240, not under. */
+	v.held[1] = 240;
+	shard_rebalance(1000, 4, 0, &v, false, w, low);
+	ok(w[0] == 760000 && w[1] == 240000,
+	   "rebalance: a shard is never lowered under what it holds");
+	shard_rebalance(1000, 4, 0, &v, true, w, low);
+	ok(w[1] == 200000, "rebalance: the test-only broken rule does lower it");
+	v.w[0] = 760000;
+	v.w[1] = 240000;
+	v.w[2] = v.w[3] = 0;
+	ok(!shard_rebalance(1000, 4, 0, &v, false, w, low), "rebalance: nothing to move");
+	/* Unassigned weight goes first, lowering no one. */
+	v.w[0] = 100000;
+	ok(shard_rebalance(1000, 4, 0, &v, false, w, low) && w[0] == 760000 &&
+	   w[1] == 240000 && !low[0], "rebalance: unassigned weight first, no one lowered");
+}
+
+static void audit_shards(void)
+{
+	struct audit a;
+
+	audit_init(&a);
+	audit_policy(&a, 2, false, true, 1000, 1);
+	audit_weight(&a, 3, 0, false, 500000);
+	audit_weight(&a, 3, 1, false, 500000);
+	audit_shard_node(&a, 4, "/s/0/a", 0, false, 500);
+	audit_shard_node(&a, 5, "/s/1/b", 1, false, 400);
+	audit_close_rev(&a);
+	ok(!a.violations && a.max_sum == 900, "audit shards: each shard under its sub-cap");
+	/* A rebalance: 100 moved from shard 1 (holding 400) to shard 0. */
+	audit_weight(&a, 6, 0, false, 400000);
+	audit_weight(&a, 6, 1, false, 600000);
+	audit_close_rev(&a);
+	ok(a.violations == 1 && a.first_violation == 6 &&
+	   strstr(a.first_violation_what, "shard 0: its sub-cap lowered to 400 under the 500"),
+	   "audit shards: a sub-cap lowered under its shard's holding is named");
+	audit_free(&a);
+
+	audit_init(&a);
+	audit_policy(&a, 2, false, true, 1000, 1);
+	audit_weight(&a, 3, 0, false, 300000);
+	audit_weight(&a, 3, 1, false, 700000);
+	audit_shard_node(&a, 4, "/s/0/a", 0, false, 301);
+	audit_close_rev(&a);
+	ok(a.violations == 1 && a.first_violation == 4 &&
+	   strstr(a.first_violation_what, "shard 0: a share raised to 301") &&
+	   a.first_violation_sum == 301,
+	   "audit shards: a share raised over its sub-cap, the sum under the cap");
+	audit_free(&a);
+
+	audit_init(&a);
+	audit_policy(&a, 2, false, true, 1000, 1);
+	audit_weight(&a, 3, 0, false, 600000);
+	audit_weight(&a, 3, 1, false, 500000);
+	audit_close_rev(&a);
+	ok(a.violations == 1 && strstr(a.first_violation_what, "the weights sum to 1100000"),
+	   "audit shards: weights summing past the whole");
+	audit_free(&a);
+
+	/* A lowered cap: shard 0 over its new sub-cap, shrinking: not a violation. */
+	audit_init(&a);
+	audit_policy(&a, 2, false, true, 1000, 1);
+	audit_weight(&a, 3, 0, false, 500000);
+	audit_weight(&a, 3, 1, false, 500000);
+	audit_shard_node(&a, 4, "/s/0/a", 0, false, 500);
+	audit_policy(&a, 5, false, true, 600, 2);
+	audit_shard_node(&a, 6, "/s/0/a", 0, false, 300);
+	audit_close_rev(&a);
+	ok(!a.violations && a.over_revisions == 1 && a.last_over == 5,
+	   "audit shards: a shard over a lowered sub-cap while it shrinks is not a violation");
+	audit_free(&a);
+}
+
 void test_cluster(void)
 {
 	config();
 	helpers();
 	audit();
+	shards();
+	audit_shards();
 }

@@ -4,7 +4,9 @@
  * serial it has in force, their sum against the cap of the stored policy.
  * tppctl cluster audit: replays every revision under the cluster prefix
  * from --from to --until (default: now) and proves that no share was ever
- * raised above the cap, or names the first revision where one was.
+ * raised above the cap, or names the first revision where one was; with
+ * shards, also that no shard went over its sub-cap and that the sub-caps
+ * never summed past the cap (see cluster.h).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -72,6 +74,71 @@ static uint64_t node_value(json_t *kv, uint64_t *serial)
 	return t;
 }
 
+enum key_kind { K_OTHER, K_POLICY, K_NODE, K_CAP };
+
+/*
+ * What @k is: the policy, a host's key (flat: *@shard = -1; sharded,
+ * /tppgate/<cluster>/shards/<t>/<host>: t, and *@host its name) or shard
+ * t's caps key /tppgate/<cluster>/caps/<t>.
+ */
+static enum key_kind classify(const struct tppctl_etcd *te, const char *k,
+			      int *shard, const char **host)
+{
+	size_t pl = strlen(te->prefix);
+	unsigned long t;
+	char *end;
+
+	*shard = -1;
+	*host = NULL;
+	if (!strcmp(k, te->policy))
+		return K_POLICY;
+	if (!strncmp(k, te->nodes, strlen(te->nodes))) {
+		*host = k + strlen(te->nodes);
+		return K_NODE;
+	}
+	if (strncmp(k, te->prefix, pl))
+		return K_OTHER;
+	k += pl;
+	if (!strncmp(k, "caps/", 5) && k[5] >= '0' && k[5] <= '9') {
+		t = strtoul(k + 5, &end, 10);
+		if (*end || t >= SHARDS_MAX)
+			return K_OTHER;
+		*shard = (int)t;
+		return K_CAP;
+	}
+	if (!strncmp(k, "shards/", 7) && k[7] >= '0' && k[7] <= '9') {
+		t = strtoul(k + 7, &end, 10);
+		if (*end != '/' || !end[1] || t >= SHARDS_MAX)
+			return K_OTHER;
+		*shard = (int)t;
+		*host = end + 1;
+		return K_NODE;
+	}
+	return K_OTHER;
+}
+
+/* A caps key's weight; 0 if it is not one. */
+static uint64_t cap_weight(json_t *kv, uint64_t *ok_rev)
+{
+	const char *v = json_string_value(json_object_get(kv, "value"));
+	json_t *j, *w;
+	uint8_t *val;
+	uint64_t r = 0;
+	size_t n;
+
+	*ok_rev = 0;
+	if (!v || etcd_unb64(v, &val, &n))
+		return 0;
+	j = json_loadb((char *)val, n, 0, NULL);
+	w = json_object_get(j, "w");
+	if (json_is_integer(w) && json_integer_value(w) > 0)
+		r = (uint64_t)json_integer_value(w);
+	*ok_rev = etcd_u64(j, "ok");
+	json_decref(j);
+	free(val);
+	return r;
+}
+
 static const char *const common_usage =
 	"  --config FILE       tppgated.conf with the [etcd] section (default /etc/tppgate/tppgated.conf)\n"
 	"  --endpoints URLS    etcd endpoints, comma-separated (over the config)\n"
@@ -89,8 +156,12 @@ static int cluster_status(int argc, char **argv, struct tppctl_ctx *ctx)
 	char usage[1024], err[TPPGATED_ERR_LEN], key[200];
 	struct tppctl_etcd te;
 	struct tppctl_parsed a;
-	json_t *r = NULL, *kv, *hosts, *pol = json_null();
-	uint64_t sum = 0, cap = 0, pserial = 0, rev;
+	json_t *r = NULL, *kv, *hosts, *shards, *pol = json_null();
+	uint64_t sum = 0, cap = 0, pserial = 0, rev, policy_rev = 0;
+	uint64_t w[SHARDS_MAX] = { 0 }, held[SHARDS_MAX] = { 0 }, ok_rev[SHARDS_MAX] = { 0 };
+	bool has_w[SHARDS_MAX] = { false };
+	const char *host;
+	int shard;
 	bool has_cap = false;
 	size_t i;
 	int ret;
@@ -122,18 +193,28 @@ static int cluster_status(int argc, char **argv, struct tppctl_ctx *ctx)
 		uint64_t lease = etcd_u64(kv, "lease"), ttl = 0, serial, tpp;
 		char id[24];
 
-		if (!strcmp(k, te.policy)) {
+		enum key_kind kind = classify(&te, k, &shard, &host);
+
+		if (kind == K_POLICY) {
 			policy_of(json_string_value(json_object_get(kv, "value")),
 				  &has_cap, &cap, &pserial);
 			pol = json_pack("{s:o, s:o, s:o}", "serial", tppctl_u64_json(pserial),
 					"cluster_cap", has_cap ? tppctl_u64_json(cap) : json_null(),
 					"revision", tppctl_u64_json(etcd_u64(kv, "mod_revision")));
+			policy_rev = etcd_u64(kv, "mod_revision");
 			continue;
 		}
-		if (strncmp(k, te.nodes, strlen(te.nodes)))
+		if (kind == K_CAP) {
+			w[shard] = cap_weight(kv, &ok_rev[shard]);
+			has_w[shard] = true;
+			continue;
+		}
+		if (kind != K_NODE)
 			continue;
 		tpp = node_value(kv, &serial);
 		sum += tpp;
+		if (shard >= 0)
+			held[shard] += tpp;
 		if (lease) {
 			json_t *t = NULL;
 
@@ -144,19 +225,31 @@ static int cluster_status(int argc, char **argv, struct tppctl_ctx *ctx)
 			json_decref(t);
 		}
 		snprintf(id, sizeof(id), "%" PRIx64, lease);
-		json_array_append_new(hosts, json_pack("{s:s, s:o, s:o, s:s, s:o, s:o}",
-			"host", k + strlen(te.nodes), "tpp", tppctl_u64_json(tpp),
+		json_array_append_new(hosts, json_pack("{s:s, s:o, s:o, s:s, s:o, s:o, s:i}",
+			"host", host, "tpp", tppctl_u64_json(tpp),
 			"serial", tppctl_u64_json(serial), "lease", id,
 			"lease_ttl", tppctl_u64_json(ttl),
-			"revision", tppctl_u64_json(etcd_u64(kv, "mod_revision"))));
+			"revision", tppctl_u64_json(etcd_u64(kv, "mod_revision")),
+			"shard", shard));
 	}
 	json_decref(r);
 	etcd_close(te.e);
+	shards = json_array();
+	for (i = 0; i < SHARDS_MAX; i++) {
+		if (!has_w[i] && !held[i])
+			continue;
+		json_array_append_new(shards, json_pack("{s:i, s:o, s:o, s:o, s:b}",
+			"shard", (int)i, "weight", tppctl_u64_json(w[i]),
+			"sub_cap", tppctl_u64_json(has_cap ? shard_subcap(cap, w[i]) : 0),
+			"held", tppctl_u64_json(held[i]),
+			"certified", has_w[i] && ok_rev[i] == policy_rev));
+	}
 	if (ctx->json || a.json)
-		return tppctl_print_json(ctx, json_pack("{s:s, s:o, s:o, s:o, s:b, s:o}",
+		return tppctl_print_json(ctx, json_pack("{s:s, s:o, s:o, s:o, s:b, s:o, s:o}",
 			"cluster", te.cluster, "revision", tppctl_u64_json(rev),
 			"policy", pol, "sum", tppctl_u64_json(sum),
-			"over_cap", has_cap ? sum > cap : sum > 0, "hosts", hosts));
+			"over_cap", has_cap ? sum > cap : sum > 0, "hosts", hosts,
+			"shards", shards));
 	fprintf(ctx->out, "cluster %s at revision %" PRIu64 "\n", te.cluster, rev);
 	if (json_is_object(pol) && has_cap)
 		fprintf(ctx->out, "policy serial %" PRIu64 ", cluster cap %" PRIu64 "\n",
@@ -168,6 +261,15 @@ static int cluster_status(int argc, char **argv, struct tppctl_ctx *ctx)
 	if (has_cap)
 		fprintf(ctx->out, "sum %" PRIu64 " of cap %" PRIu64 "%s\n", sum, cap,
 			sum > cap ? " (OVER)" : "");
+	json_array_foreach(shards, i, kv)
+		fprintf(ctx->out, "shard %" JSON_INTEGER_FORMAT ": sum %" JSON_INTEGER_FORMAT
+			" of sub-cap %" JSON_INTEGER_FORMAT " (weight %" JSON_INTEGER_FORMAT "%s)\n",
+			json_integer_value(json_object_get(kv, "shard")),
+			json_integer_value(json_object_get(kv, "held")),
+			json_integer_value(json_object_get(kv, "sub_cap")),
+			json_integer_value(json_object_get(kv, "weight")),
+			json_is_true(json_object_get(kv, "certified")) ? "" : ", not certified");
+	json_decref(shards);
 	fprintf(ctx->out, "%-24s %10s %8s %18s %6s\n", "HOST", "TPP", "SERIAL",
 		"LEASE", "TTL");
 	json_array_foreach(hosts, i, kv)
@@ -197,16 +299,22 @@ static void apply_kv(struct replay *rp, json_t *kv, bool deleted, uint64_t at)
 	const char *k = unb64_key(json_string_value(json_object_get(kv, "key")),
 				  key, sizeof(key));
 	uint64_t rev = at ? at : etcd_u64(kv, "mod_revision"), serial, cap;
+	const char *host;
 	bool has_cap;
-	int ret = 0;
+	int ret = 0, shard;
 
-	if (!strcmp(k, rp->te->policy)) {
+	enum key_kind kind = classify(rp->te, k, &shard, &host);
+
+	if (kind == K_POLICY) {
 		policy_of(json_string_value(json_object_get(kv, "value")),
 			  &has_cap, &cap, &serial);
 		ret = audit_policy(&rp->a, rev, deleted, has_cap, cap, serial);
-	} else if (!strncmp(k, rp->te->nodes, strlen(rp->te->nodes))) {
-		ret = audit_node(&rp->a, rev, k, deleted,
-				 deleted ? 0 : node_value(kv, &serial));
+	} else if (kind == K_NODE) {
+		ret = audit_shard_node(&rp->a, rev, k, shard, deleted,
+				       deleted ? 0 : node_value(kv, &serial));
+	} else if (kind == K_CAP) {
+		ret = audit_weight(&rp->a, rev, (unsigned int)shard, deleted,
+				   deleted ? 0 : cap_weight(kv, &serial));
 	}
 	if (ret && !rp->err) {
 		rp->err = ret;
@@ -371,11 +479,12 @@ static int cluster_audit(int argc, char **argv, struct tppctl_ctx *ctx)
 			"max_sum", tppctl_u64_json(rp.a.max_sum),
 			"violations", tppctl_u64_json(rp.a.violations),
 			"first_violation", rp.a.violations ?
-				json_pack("{s:o, s:o, s:o, s:s}",
+				json_pack("{s:o, s:o, s:o, s:s, s:s}",
 					  "revision", tppctl_u64_json(rp.a.first_violation),
 					  "sum", tppctl_u64_json(rp.a.first_violation_sum),
 					  "cap", tppctl_u64_json(rp.a.first_violation_cap),
-					  "raised", rp.a.first_violation_key) : json_null(),
+					  "raised", rp.a.first_violation_key,
+					  "what", rp.a.first_violation_what) : json_null(),
 			"over_after_lowering", tppctl_u64_json(rp.a.over_revisions),
 			"last_over", tppctl_u64_json(rp.a.last_over)));
 	} else {
@@ -386,7 +495,13 @@ static int cluster_audit(int argc, char **argv, struct tppctl_ctx *ctx)
 			fprintf(ctx->out, "over the cap with no share raised (a lowered cap converging): %" PRIu64
 				" revisions, the last %" PRIu64 "\n",
 				rp.a.over_revisions, rp.a.last_over);
-		if (rp.a.violations)
+		if (rp.a.violations && rp.a.first_violation_what[0])
+			fprintf(ctx->out, "VIOLATION at revision %" PRIu64 ": %s (sum %" PRIu64
+				", cap %" PRIu64 "; %" PRIu64 " revisions in all)\n",
+				rp.a.first_violation, rp.a.first_violation_what,
+				rp.a.first_violation_sum, rp.a.first_violation_cap,
+				rp.a.violations);
+		else if (rp.a.violations)
 			fprintf(ctx->out, "VIOLATION at revision %" PRIu64 ": %s raised, sum %" PRIu64
 				" over cap %" PRIu64 " (%" PRIu64 " revisions in all)\n",
 				rp.a.first_violation, rp.a.first_violation_key,

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "etcd.h"
+#include "shard.h"
 #include "tppgated.h"
 
 struct tppctl_etcd {
@@ -32,9 +33,17 @@ uint64_t tppctl_node_tpp(const char *text, size_t len, uint64_t *serial);
  * the sum of shares exceeds the cap of the policy in force at that
  * revision. A sum over the cap with no share raised is the cap having
  * been lowered (hosts then shrink): reported, not a violation.
+ *
+ * Sharded ([etcd] shards > 1; see shard.h) it also checks, at every
+ * revision: that no share was raised in a shard holding more than its
+ * sub-cap K_t = floor(C * w_t / SHARD_WEIGHT) (no caps key: 0); that no
+ * revision writing weights leaves them summing past SHARD_WEIGHT (the
+ * sub-caps could then sum past the cap); and that no weight was lowered
+ * under what its shard holds.
  */
 struct audit_node {
 	char *key;
+	int shard;			/* -1: the flat nodes/ layout */
 	uint64_t tpp;
 };
 
@@ -48,10 +57,16 @@ struct audit {
 	bool raised;			/* a share grew in @rev */
 	char raised_key[160];
 	uint64_t raised_to;
+	/* Sharded: the weights, and what @rev did to them. */
+	uint64_t w[SHARDS_MAX];
+	bool has_w[SHARDS_MAX];
+	uint8_t raised_in[(SHARDS_MAX + 7) / 8], lowered[(SHARDS_MAX + 7) / 8];
+	bool w_written;
 	/* Results: */
 	uint64_t revisions, max_sum, violations, first_violation;
 	uint64_t first_violation_sum, first_violation_cap;
 	char first_violation_key[160];
+	char first_violation_what[192];	/* "" for a share raised over the cap */
 	uint64_t over_revisions;	/* over the cap after a lowering */
 	uint64_t last_over;		/* the last such revision */
 };
@@ -61,6 +76,12 @@ void audit_free(struct audit *a);
 /* A change at @rev (>= the previous one) of @key under @nodes or @policy. */
 int audit_node(struct audit *a, uint64_t rev, const char *key, bool deleted,
 	       uint64_t tpp);
+/* The same for a key of shard @shard (-1: flat). */
+int audit_shard_node(struct audit *a, uint64_t rev, const char *key,
+		     int shard, bool deleted, uint64_t tpp);
+/* Shard @shard's weight (its caps key) at @rev. */
+int audit_weight(struct audit *a, uint64_t rev, unsigned int shard,
+		 bool deleted, uint64_t w);
 int audit_policy(struct audit *a, uint64_t rev, bool deleted, bool has_cap,
 		 uint64_t cap, uint64_t serial);
 /* Closes the revision being gathered (call once at the end too). */

@@ -52,9 +52,79 @@ uint64_t audit_sum(const struct audit *a)
 	return s;
 }
 
+static void violation(struct audit *a, uint64_t sum, uint64_t cap,
+		      const char *what)
+{
+	if (a->violations++)
+		return;
+	a->first_violation = a->rev;
+	a->first_violation_sum = sum;
+	a->first_violation_cap = cap;
+	snprintf(a->first_violation_key, sizeof(a->first_violation_key), "%s",
+		 a->raised_key);
+	snprintf(a->first_violation_what, sizeof(a->first_violation_what), "%s",
+		 what);
+}
+
+static bool bit(const uint8_t *m, unsigned int t)
+{
+	return m[t / 8] & (1 << (t % 8));
+}
+
+/* The shard-level checks; true if the revision broke one. */
+static bool check_shards(struct audit *a, uint64_t sum, uint64_t cap,
+			 bool *over)
+{
+	uint64_t held[SHARDS_MAX] = { 0 }, wsum = 0;
+	bool any = false, bad = false;
+	char what[192];
+	unsigned int t;
+	size_t i;
+
+	for (t = 0; t < SHARDS_MAX; t++) {
+		any |= a->has_w[t];
+		wsum += a->has_w[t] ? a->w[t] : 0;
+	}
+	for (i = 0; i < a->n; i++) {
+		if (a->node[i].shard < 0)
+			continue;
+		any = true;
+		held[a->node[i].shard] += a->node[i].tpp;
+	}
+	if (!any)
+		return false;
+	if (a->w_written && wsum > SHARD_WEIGHT) {
+		snprintf(what, sizeof(what), "the weights sum to %llu of %llu: the sub-caps can exceed the cap",
+			 (unsigned long long)wsum, (unsigned long long)SHARD_WEIGHT);
+		violation(a, sum, cap, what);
+		bad = true;
+	}
+	for (t = 0; t < SHARDS_MAX && !bad; t++) {
+		uint64_t k = a->has_w[t] ? shard_subcap(cap, a->w[t]) : 0;
+
+		if (held[t] <= k)
+			continue;
+		*over = true;
+		if (bit(a->raised_in, t)) {
+			snprintf(what, sizeof(what), "shard %u: a share raised to %llu while it holds %llu, over its sub-cap %llu",
+				 t, (unsigned long long)a->raised_to,
+				 (unsigned long long)held[t], (unsigned long long)k);
+		} else if (bit(a->lowered, t)) {
+			snprintf(what, sizeof(what), "shard %u: its sub-cap lowered to %llu under the %llu it holds",
+				 t, (unsigned long long)k, (unsigned long long)held[t]);
+		} else {
+			continue;
+		}
+		violation(a, sum, cap, what);
+		bad = true;
+	}
+	return bad;
+}
+
 void audit_close_rev(struct audit *a)
 {
 	uint64_t sum, cap;
+	bool over = false, bad = false;
 
 	if (!a->rev)
 		return;
@@ -65,21 +135,22 @@ void audit_close_rev(struct audit *a)
 	if (sum > a->max_sum)
 		a->max_sum = sum;
 	if (sum > cap) {
+		over = true;
 		if (a->raised) {
-			if (!a->violations++) {
-				a->first_violation = a->rev;
-				a->first_violation_sum = sum;
-				a->first_violation_cap = cap;
-				snprintf(a->first_violation_key,
-					 sizeof(a->first_violation_key), "%s",
-					 a->raised_key);
-			}
-		} else {
-			a->over_revisions++;
-			a->last_over = a->rev;
+			violation(a, sum, cap, "");
+			bad = true;
 		}
 	}
+	if (!bad)
+		bad = check_shards(a, sum, cap, &over);
+	if (over && !bad) {
+		a->over_revisions++;
+		a->last_over = a->rev;
+	}
 	a->raised = false;
+	a->w_written = false;
+	memset(a->raised_in, 0, sizeof(a->raised_in));
+	memset(a->lowered, 0, sizeof(a->lowered));
 	a->last_rev = a->rev;
 	a->rev = 0;
 }
@@ -98,11 +169,38 @@ static int begin(struct audit *a, uint64_t rev)
 int audit_node(struct audit *a, uint64_t rev, const char *key, bool deleted,
 	       uint64_t tpp)
 {
+	return audit_shard_node(a, rev, key, -1, deleted, tpp);
+}
+
+int audit_weight(struct audit *a, uint64_t rev, unsigned int shard,
+		 bool deleted, uint64_t w)
+{
+	int ret = begin(a, rev);
+
+	if (ret)
+		return ret;
+	if (shard >= SHARDS_MAX)
+		return -EINVAL;
+	if (deleted)
+		w = 0;
+	if (a->has_w[shard] && w < a->w[shard])
+		a->lowered[shard / 8] |= 1 << (shard % 8);
+	a->w[shard] = w;
+	a->has_w[shard] = !deleted;
+	a->w_written = true;
+	return 0;
+}
+
+int audit_shard_node(struct audit *a, uint64_t rev, const char *key,
+		     int shard, bool deleted, uint64_t tpp)
+{
 	size_t i;
 	int ret = begin(a, rev);
 
 	if (ret)
 		return ret;
+	if (shard >= SHARDS_MAX)
+		return -EINVAL;
 	for (i = 0; i < a->n && strcmp(a->node[i].key, key); i++)
 		;
 	if (i == a->n) {
@@ -121,6 +219,7 @@ int audit_node(struct audit *a, uint64_t rev, const char *key, bool deleted,
 		if (!a->node[i].key)
 			return -ENOMEM;
 		a->node[i].tpp = 0;
+		a->node[i].shard = shard;
 		a->n++;
 	}
 	if (deleted)
@@ -129,6 +228,8 @@ int audit_node(struct audit *a, uint64_t rev, const char *key, bool deleted,
 		a->raised = true;
 		snprintf(a->raised_key, sizeof(a->raised_key), "%s", key);
 		a->raised_to = tpp;
+		if (shard >= 0)
+			a->raised_in[shard / 8] |= 1 << (shard % 8);
 	}
 	a->node[i].tpp = tpp;
 	if (deleted) {

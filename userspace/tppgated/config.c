@@ -18,6 +18,7 @@
 #include <ini.h>
 
 #include "tppgated.h"
+#include "shard.h"
 
 /* The configuration file is small; anything larger is a mistake. */
 #define CONFIG_MAX	(64 * 1024)
@@ -38,6 +39,7 @@ void tppgated_config_defaults(struct tppgated_config *c)
 	snprintf(c->ledger, sizeof(c->ledger), "local");
 	c->ledger_lease = 120;
 	c->etcd.timeout_ms = 2000;
+	c->etcd.shards = 1;
 }
 
 uint32_t tppgated_renew_after(const struct tppgated_config *c)
@@ -173,6 +175,8 @@ static int set_etcd(struct etcd_config *e, const char *key, const char *v,
 	}
 	if (!strcmp(key, "timeout"))
 		return set_u32(&e->timeout_ms, v, 100, 60000, msg, mlen);
+	if (!strcmp(key, "shards"))
+		return set_u32(&e->shards, v, 1, SHARDS_MAX, msg, mlen);
 	return -ENOENT;
 }
 

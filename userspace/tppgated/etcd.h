@@ -32,6 +32,7 @@
  *	and its key ("" for none)
  * @user: etcd user ("" when auth is off); @password_file holds its password
  * @timeout_ms: one request's limit
+ * @shards: sub-ledgers (1: the flat layout; see shard.h)
  */
 struct etcd_config {
 	char endpoints[ETCD_ENDPOINTS_MAX * ETCD_URL_MAX];
@@ -42,6 +43,7 @@ struct etcd_config {
 	char user[64];
 	char password_file[256];
 	uint32_t timeout_ms;
+	uint32_t shards;
 };
 
 struct etcd;

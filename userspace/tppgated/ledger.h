@@ -87,6 +87,27 @@ extern const struct ledger_ops ledger_local_ops;
 extern const struct ledger_ops ledger_etcd_ops;
 
 /*
+ * The etcd ledger as a library, for a process that simulates many hosts
+ * (make bench-scale): every instance reserves on @shared, one connection
+ * the caller owns (used by one thread at a time), and starts no thread of
+ * its own. The caller renews each lease, ledger_etcd_lease() (0: none)
+ * and ledger_etcd_renewed() with when the keep-alive was SENT (ms of
+ * CLOCK_BOOTTIME) and the TTL etcd answered (0: the lease is gone); it
+ * reports the policy's
+ * mod_revision it saw, ledger_etcd_policy_seen() (the snapshot cache is
+ * used only under it). ops->reserve, ->status and ->close work as usual.
+ * The daemon does not use this: its keep-alive keeps its own thread and
+ * connection (Documentation/cluster.rst, the timing rule).
+ */
+struct etcd;
+int ledger_etcd_open_lib(struct ledger **lp, const struct tppgated_config *cfg,
+			 struct etcd *shared, char *err, size_t errlen);
+uint64_t ledger_etcd_lease(struct ledger *l);
+void ledger_etcd_renewed(struct ledger *l, uint64_t id, uint64_t sent_ms,
+			 uint64_t ttl_s);
+void ledger_etcd_policy_seen(struct ledger *l, uint64_t rev);
+
+/*
  * state.c: the local ledger's state file, written whole or not at all
  * (write a temporary file, fsync, rename over, fsync the directory).
  */

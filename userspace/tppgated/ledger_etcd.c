@@ -31,7 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ledger.h"
+#include "ledger_etcd_int.h"
 
 /*
  * The kernel grant ends this long before our own reckoning of the lease's
@@ -41,61 +41,7 @@
  */
 #define ETCD_MARGIN_MS		1000
 #define ETCD_KEEPALIVE_TIMEOUT	1000
-#define ETCD_ATTEMPTS		64
-
-/**
- * struct snap - the cluster's keys at one revision
- * @rev: the revision
- * @policy_rev: the policy key's mod_revision, 0 if absent
- * @has_cap, @cap: its cluster cap
- * @mine, @others: our share and the sum of everyone else's
- * @mine_rev: our key's mod_revision, 0 if absent
- * @mine_lease, @mine_serial: its lease and the serial in its value
- * @n: node keys, ours included
- */
-struct snap {
-	uint64_t rev, policy_rev, cap, mine, mine_rev, others, serial;
-	uint64_t mine_lease, mine_serial;
-	bool has_policy, has_cap;
-	unsigned int n;
-};
-
-struct ledger {
-	struct tppgated_config cfg;
-	char host[64];
-	char prefix[128];	/* /tppgate/<cluster>/ */
-	char nodes[160];	/* /tppgate/<cluster>/nodes/ */
-	char mykey[224];
-	char policy_key[160];
-	struct etcd *main, *ka, *watch;
-	bool unguarded;		/* TPPGATED_ETCD_UNGUARDED: tests only */
-
-	pthread_mutex_t mu;
-	pthread_t ka_thread, watch_thread;
-	bool ka_started, watch_started;
-	volatile int stop;
-	int pipe[2];
-
-	/* Under @mu: */
-	uint64_t lease_id;
-	uint64_t deadline_ms;	/* CLOCK_BOOTTIME; 0: no lease we can count on */
-	bool lease_lost;
-	uint8_t *pending;	/* a policy the watch brought, for the loop */
-	size_t pending_len;
-	uint64_t watch_rev;	/* last revision of the policy key seen */
-	uint64_t pushed_serial;
-	uint64_t policy_seen_rev;	/* the policy's mod_revision the watch saw */
-	char ka_error[256];
-
-	/* The loop's own: */
-	uint64_t reserved, others, cap, policy_rev, revision;
-	bool has_cap;
-	uint64_t serial, attempts, conflicts;
-	struct snap cache;	/* the last snapshot, our own write in it */
-	bool have_cache;
-};
-
-static uint64_t now_ms(void)
+uint64_t ledger_etcd_now_ms(void)
 {
 	struct timespec ts;
 
@@ -120,8 +66,8 @@ static void nap(struct ledger *l, uint64_t ms)
 }
 
 /* The cluster cap of a .tpp; -ENODATA when it sets none. */
-static int policy_cap(const uint8_t *file, size_t len, uint64_t *cap,
-		      uint64_t *serial)
+int ledger_etcd_policy_cap(const uint8_t *file, size_t len, uint64_t *cap,
+			   uint64_t *serial)
 {
 	struct tppgate_policy_src p;
 	const void *blob, *sig;
@@ -163,7 +109,7 @@ static void *keepalive_main(void *arg)
 			nap(l, 100);
 			continue;
 		}
-		t0 = now_ms();
+		t0 = ledger_etcd_now_ms();
 		ret = etcd_post(l->ka, "/v3/lease/keepalive",
 				json_pack("{s:o}", "ID", etcd_u64_json(id)), &r,
 				err, sizeof(err));
@@ -211,7 +157,7 @@ static void deliver(struct ledger *l, const char *b64, uint64_t rev)
 
 	if (!b64 || etcd_unb64(b64, &file, &len))
 		return;
-	policy_cap(file, len, &cap, &serial);
+	ledger_etcd_policy_cap(file, len, &cap, &serial);
 	pthread_mutex_lock(&l->mu);
 	free(l->pending);
 	l->pending = file;
@@ -309,7 +255,7 @@ static void *watch_main(void *arg)
 
 static int grant_lease(struct ledger *l, char *err, size_t errlen)
 {
-	uint64_t t0 = now_ms(), id, ttl;
+	uint64_t t0 = ledger_etcd_now_ms(), id, ttl;
 	json_t *r = NULL;
 	int ret;
 
@@ -335,11 +281,12 @@ static int grant_lease(struct ledger *l, char *err, size_t errlen)
 	return 0;
 }
 
-static int etcd_open_ledger(struct ledger **lp,
-			    const struct tppgated_config *cfg, char *err,
-			    size_t errlen)
+/* @shared: the library mode (ledger.h); NULL for the daemon's. */
+static int open_ledger(struct ledger **lp, const struct tppgated_config *cfg,
+		       struct etcd *shared, char *err, size_t errlen)
 {
 	struct ledger *l;
+	const char *ug;
 	int ret;
 
 	l = calloc(1, sizeof(*l));
@@ -354,12 +301,35 @@ static int etcd_open_ledger(struct ledger **lp,
 		snprintf(l->host, sizeof(l->host), "localhost");
 	snprintf(l->prefix, sizeof(l->prefix), "/tppgate/%s/", cfg->etcd.cluster);
 	snprintf(l->nodes, sizeof(l->nodes), "%snodes/", l->prefix);
+	if (cfg->etcd.shards > 1) {
+		/* Sharded: our node key lives in our shard (ledger_shard.c). */
+		l->shard = shard_of(l->host, cfg->etcd.shards);
+		snprintf(l->shards_prefix, sizeof(l->shards_prefix), "%sshards/",
+			 l->prefix);
+		snprintf(l->caps, sizeof(l->caps), "%scaps/", l->prefix);
+		snprintf(l->nodes, sizeof(l->nodes), "%s%u/", l->shards_prefix,
+			 l->shard);
+	}
 	snprintf(l->mykey, sizeof(l->mykey), "%s%s", l->nodes, l->host);
 	snprintf(l->policy_key, sizeof(l->policy_key), "%spolicy", l->prefix);
-	l->unguarded = getenv("TPPGATED_ETCD_UNGUARDED") &&
-		       !strcmp(getenv("TPPGATED_ETCD_UNGUARDED"), "1");
-	if (l->unguarded)
+	ug = getenv("TPPGATED_ETCD_UNGUARDED");
+	if (ug && !strcmp(ug, "1"))
+		l->unguarded = UNGUARDED_ALL;
+	else if (ug && !strcmp(ug, "shards"))
+		l->unguarded = UNGUARDED_SHARDS;
+	if (l->unguarded == UNGUARDED_ALL)
 		log_err("ledger etcd: TPPGATED_ETCD_UNGUARDED=1: increases are NOT guarded (test-only switch; the cap can be exceeded)");
+	if (l->unguarded == UNGUARDED_SHARDS)
+		log_err("ledger etcd: TPPGATED_ETCD_UNGUARDED=shards: rebalances lower sub-caps below holdings (test-only switch; the cap can be exceeded)");
+	if (shared) {
+		/* Library mode: the caller renews the lease; no threads. */
+		l->main = shared;
+		l->shared_main = true;
+		if (grant_lease(l, err, errlen))
+			log_warn("ledger etcd: %s; will retry", err);
+		*lp = l;
+		return 0;
+	}
 	ret = etcd_open(&l->main, &cfg->etcd, 0, err, errlen);
 	if (!ret)
 		ret = etcd_open(&l->ka, &cfg->etcd,
@@ -383,8 +353,9 @@ static int etcd_open_ledger(struct ledger **lp,
 	if (ret)
 		goto fail;
 	l->watch_started = true;
-	log_notice("ledger etcd: host %s, cluster %s, endpoints %s",
-		   l->host, cfg->etcd.cluster, cfg->etcd.endpoints);
+	log_notice("ledger etcd: host %s, cluster %s, shard %u of %u, endpoints %s",
+		   l->host, cfg->etcd.cluster, l->shard, cfg->etcd.shards,
+		   cfg->etcd.endpoints);
 	*lp = l;
 	return 0;
 fail:
@@ -404,72 +375,47 @@ fail:
 	return ret;
 }
 
-/* A node key's share: {"tpp": N, ...}; anything else counts as 0. */
-uint64_t ledger_etcd_value_tpp(const char *text, size_t len);
-
-uint64_t ledger_etcd_value_tpp(const char *text, size_t len)
+static int etcd_open_ledger(struct ledger **lp,
+			    const struct tppgated_config *cfg, char *err,
+			    size_t errlen)
 {
-	json_t *j = json_loadb(text, len, 0, NULL);
-	uint64_t v = 0;
-	json_t *t = json_object_get(j, "tpp");
-
-	if (json_is_integer(t) && json_integer_value(t) > 0)
-		v = (uint64_t)json_integer_value(t);
-	json_decref(j);
-	return v;
+	return open_ledger(lp, cfg, NULL, err, errlen);
 }
 
-/* The policy serial a node key's value names (0 if none). */
-static uint64_t value_serial(const char *text, size_t len)
+int ledger_etcd_open_lib(struct ledger **lp, const struct tppgated_config *cfg,
+			 struct etcd *shared, char *err, size_t errlen)
 {
-	json_t *j = json_loadb(text, len, 0, NULL);
-	uint64_t v = etcd_u64(j, "serial");
-
-	json_decref(j);
-	return v;
+	return shared ? open_ledger(lp, cfg, shared, err, errlen) : -EINVAL;
 }
 
-static int read_snap(struct ledger *l, json_t *range, uint64_t rev,
-		     struct snap *s)
+uint64_t ledger_etcd_lease(struct ledger *l)
 {
-	json_t *kv;
-	size_t i;
+	uint64_t id;
 
-	memset(s, 0, sizeof(*s));
-	s->rev = rev;
-	json_array_foreach(json_object_get(range, "kvs"), i, kv) {
-		uint8_t *key = NULL, *val = NULL;
-		size_t klen, vlen = 0;
-		const char *v = json_string_value(json_object_get(kv, "value"));
+	pthread_mutex_lock(&l->mu);
+	id = l->lease_lost ? 0 : l->lease_id;
+	pthread_mutex_unlock(&l->mu);
+	return id;
+}
 
-		if (etcd_unb64(json_string_value(json_object_get(kv, "key")) ?: "",
-			       &key, &klen))
-			return -EPROTO;
-		if (v && etcd_unb64(v, &val, &vlen)) {
-			free(key);
-			return -EPROTO;
-		}
-		if (!strcmp((char *)key, l->policy_key)) {
-			s->has_policy = true;
-			s->policy_rev = etcd_u64(kv, "mod_revision");
-			s->has_cap = val && !policy_cap(val, vlen, &s->cap, &s->serial);
-		} else if (!strncmp((char *)key, l->nodes, strlen(l->nodes))) {
-			uint64_t t = val ? ledger_etcd_value_tpp((char *)val, vlen) : 0;
-
-			s->n++;
-			if (!strcmp((char *)key, l->mykey)) {
-				s->mine = t;
-				s->mine_rev = etcd_u64(kv, "mod_revision");
-				s->mine_lease = etcd_u64(kv, "lease");
-				s->mine_serial = val ? value_serial((char *)val, vlen) : 0;
-			} else {
-				s->others += t;
-			}
-		}
-		free(key);
-		free(val);
+void ledger_etcd_renewed(struct ledger *l, uint64_t id, uint64_t sent_ms,
+			 uint64_t ttl_s)
+{
+	pthread_mutex_lock(&l->mu);
+	if (l->lease_id == id && ttl_s) {
+		l->deadline_ms = sent_ms + ttl_s * 1000;
+	} else if (l->lease_id == id) {
+		l->lease_lost = true;
+		l->deadline_ms = 0;
 	}
-	return 0;
+	pthread_mutex_unlock(&l->mu);
+}
+
+void ledger_etcd_policy_seen(struct ledger *l, uint64_t rev)
+{
+	pthread_mutex_lock(&l->mu);
+	l->policy_seen_rev = rev;
+	pthread_mutex_unlock(&l->mu);
 }
 
 static json_t *range_prefix(struct ledger *l)
@@ -478,19 +424,61 @@ static json_t *range_prefix(struct ledger *l)
 			 "range_end", etcd_prefix_end(l->prefix));
 }
 
-static json_t *put_mine(struct ledger *l, uint64_t lease, uint64_t tpp,
-			uint64_t serial)
+json_t *ledger_etcd_put_mine(struct ledger *l, uint64_t lease, uint64_t tpp,
+			     uint64_t want, uint64_t serial)
 {
-	char val[128];
+	char val[160];
 
-	snprintf(val, sizeof(val), "{\"tpp\": %llu, \"serial\": %llu}",
-		 (unsigned long long)tpp, (unsigned long long)serial);
+	/* Sharded, hosts publish their demand: the rebalance reads it. */
+	if (l->cfg.etcd.shards > 1)
+		snprintf(val, sizeof(val), "{\"tpp\": %llu, \"want\": %llu, \"serial\": %llu}",
+			 (unsigned long long)tpp, (unsigned long long)want,
+			 (unsigned long long)serial);
+	else
+		snprintf(val, sizeof(val), "{\"tpp\": %llu, \"serial\": %llu}",
+			 (unsigned long long)tpp, (unsigned long long)serial);
 	return json_pack("{s:o, s:o, s:o}", "key", etcd_b64s(l->mykey),
 			 "value", etcd_b64s(val), "lease", etcd_u64_json(lease));
 }
 
-/* The MOD < R+1 compare over every other host's key, and the policy's. */
-static json_t *guard(struct ledger *l, const struct snap *s)
+bool ledger_etcd_unchanged(const struct ledger *l, const struct snap *s,
+			   uint64_t hold, uint64_t lease,
+			   const struct ledger_req *req)
+{
+	return !l->unguarded && s->mine_rev && hold == s->mine &&
+	       s->mine_lease == lease && s->mine_serial == req->serial &&
+	       s->mine_want == (l->cfg.etcd.shards > 1 ? req->want : 0);
+}
+
+json_t *ledger_etcd_success(struct ledger *l, uint64_t lease, uint64_t hold,
+			    const struct ledger_req *req, bool same)
+{
+	if (same)
+		return json_array();
+	return json_pack("[{s:o}]", "request_put",
+			 ledger_etcd_put_mine(l, lease, hold, req->want, req->serial));
+}
+
+void ledger_etcd_cache(struct ledger *l, const struct snap *s, uint64_t hold,
+		       uint64_t lease, const struct ledger_req *req, bool same,
+		       uint64_t rev)
+{
+	l->cache = *s;
+	l->cache.mine = hold;
+	if (!same) {
+		l->cache.mine_rev = rev;
+		l->cache.mine_lease = lease;
+		l->cache.mine_serial = req->serial;
+		l->cache.mine_want = l->cfg.etcd.shards > 1 ? req->want : 0;
+	}
+	l->have_cache = true;
+}
+
+/*
+ * The MOD < R+1 compare over every other host's key (of our shard, when
+ * sharded), and the policy's.
+ */
+json_t *ledger_etcd_guard(struct ledger *l, const struct snap *s)
 {
 	size_t n = strlen(l->mykey);
 	char *after = malloc(n + 1);
@@ -520,27 +508,12 @@ static uint64_t target(const struct snap *s, const struct ledger_req *req,
 {
 	uint64_t c, want = req->want;
 
-	*capped = true;
-	if (!s->has_policy) {
-		/* No cluster policy in etcd: hold nothing new. */
-		*cap = 0;
+	*capped = ledger_etcd_eff_cap(s, req, cap);
+	if (!s->has_policy)
 		return want < s->mine ? want : s->mine;
-	}
-	if (!s->has_cap) {
-		*capped = false;
-		if (!req->has_cluster_cap) {
-			*cap = 0;
-			return want;
-		}
-		c = req->cluster_cap;
-	} else {
-		c = s->cap;
-		/* The kernel's policy may be older or newer: the lower wins. */
-		if (req->has_cluster_cap && req->cluster_cap < c)
-			c = req->cluster_cap;
-	}
-	*capped = true;
-	*cap = c;
+	if (!*capped)
+		return want;
+	c = *cap;
 	if (s->others <= c)
 		return want < c - s->others ? want : c - s->others;
 	/*
@@ -555,8 +528,8 @@ static uint64_t target(const struct snap *s, const struct ledger_req *req,
 }
 
 /* A fresh lease: what the cache says of our key is void. */
-static int renew_lease(struct ledger *l, uint64_t *lease, char *err,
-		       size_t errlen)
+int ledger_etcd_renew_lease(struct ledger *l, uint64_t *lease, char *err,
+			    size_t errlen)
 {
 	int ret;
 
@@ -570,34 +543,22 @@ static int renew_lease(struct ledger *l, uint64_t *lease, char *err,
 	return 0;
 }
 
-static bool lease_gone(int ret, const char *err)
+bool ledger_etcd_lease_gone(int ret, const char *err)
 {
 	return ret == -ENOENT || (ret == -EINVAL && strstr(err, "lease"));
 }
 
-static int etcd_reserve(struct ledger *l, const struct ledger_req *req,
-			struct ledger_res *res, char *err, size_t errlen)
+/* The attempts of one reserve in the flat layout. */
+static int flat_attempts(struct ledger *l, const struct ledger_req *req,
+			 bool use_cache, uint64_t *leasep,
+			 struct etcd_outcome *o, char *err, size_t errlen)
 {
-	uint64_t t0 = now_ms(), lease, deadline, cap = 0, hold = 0;
+	uint64_t lease = *leasep, cap = 0, hold = 0;
 	json_t *r = NULL, *range = NULL, *cmp;
 	struct snap s;
-	bool lost, capped, use_cache, same, done = false;
+	bool capped = false, same, done = false;
 	int ret = 0, i;
 
-	l->attempts++;
-	pthread_mutex_lock(&l->mu);
-	lost = l->lease_lost || !l->lease_id;
-	use_cache = l->have_cache && l->cache.policy_rev == l->policy_seen_rev;
-	pthread_mutex_unlock(&l->mu);
-	if (lost) {
-		ret = renew_lease(l, &lease, err, errlen);
-		if (ret)
-			return ret;
-		use_cache = false;
-	}
-	pthread_mutex_lock(&l->mu);
-	lease = l->lease_id;
-	pthread_mutex_unlock(&l->mu);
 	for (i = 0; i < ETCD_ATTEMPTS && !done; i++) {
 		bool from_cache = use_cache, grow;
 
@@ -616,7 +577,7 @@ static int etcd_reserve(struct ledger *l, const struct ledger_req *req,
 					break;
 				range = r;
 			}
-			ret = read_snap(l, range,
+			ret = ledger_etcd_read_snap(l, range,
 					etcd_u64(json_object_get(r, "header"), "revision"),
 					&s);
 			json_decref(r);
@@ -631,32 +592,26 @@ static int etcd_reserve(struct ledger *l, const struct ledger_req *req,
 		/* Denials come only from what etcd says now, not from a cache. */
 		if (from_cache && capped && hold < req->want)
 			continue;
-		grow = hold > s.mine && capped && !l->unguarded;
-		/*
-		 * Nothing to change (a renewal): only check that our key is as
-		 * we saw it. A write would fail every other host's guard.
-		 */
-		same = !grow && !l->unguarded && s.mine_rev && hold == s.mine &&
-		       s.mine_serial == req->serial && s.mine_lease == lease;
+		grow = hold > s.mine && capped && l->unguarded != UNGUARDED_ALL;
+		same = !grow && ledger_etcd_unchanged(l, &s, hold, lease, req);
 		/*
 		 * Growing: the guard over every other key and the policy.
 		 * Otherwise only our own key must be as we saw it: it cannot
 		 * have expired and been recreated from 0 without a guard.
 		 */
-		cmp = grow ? guard(l, &s) :
-		      l->unguarded ? json_array() :
+		cmp = grow ? ledger_etcd_guard(l, &s) :
+		      l->unguarded == UNGUARDED_ALL ? json_array() :
 		      json_pack("[{s:o, s:s, s:s, s:o}]", "key", etcd_b64s(l->mykey),
 				"target", "MOD", "result", "EQUAL",
 				"mod_revision", etcd_u64_json(s.mine_rev));
 		ret = etcd_post(l->main, "/v3/kv/txn",
 				json_pack("{s:o, s:o, s:[{s:o}]}",
 					  "compare", cmp,
-					  "success", same ? json_array() :
-					  json_pack("[{s:o}]", "request_put", put_mine(l, lease, hold, req->serial)),
+					  "success", ledger_etcd_success(l, lease, hold, req, same),
 					  "failure", "request_range", range_prefix(l)),
 				&r, err, errlen);
-		if (lease_gone(ret, err)) {
-			ret = renew_lease(l, &lease, err, errlen);
+		if (ledger_etcd_lease_gone(ret, err)) {
+			ret = ledger_etcd_renew_lease(l, &lease, err, errlen);
 			if (ret)
 				break;
 			continue;
@@ -672,17 +627,10 @@ static int etcd_reserve(struct ledger *l, const struct ledger_req *req,
 			uint64_t w = etcd_u64(json_object_get(r, "header"), "revision");
 
 			done = true;
-			l->cache = s;
-			l->cache.mine = hold;
-			if (!same) {
-				l->cache.mine_rev = w;
-				l->cache.mine_lease = lease;
-				l->cache.mine_serial = req->serial;
-			}
+			ledger_etcd_cache(l, &s, hold, lease, req, same, w);
 			/* A guarded commit at w saw no other key move since rev. */
 			if (grow)
 				l->cache.rev = w;
-			l->have_cache = true;
 			json_decref(r);
 			r = NULL;
 			break;
@@ -707,6 +655,7 @@ static int etcd_reserve(struct ledger *l, const struct ledger_req *req,
 		}
 	}
 	json_decref(r);
+	*leasep = lease;
 	if (!done) {
 		if (!ret) {
 			snprintf(err, errlen, "no agreement after %d attempts", ETCD_ATTEMPTS);
@@ -714,12 +663,48 @@ static int etcd_reserve(struct ledger *l, const struct ledger_req *req,
 		}
 		return ret;
 	}
-	l->reserved = hold;
-	l->others = s.others;
-	l->cap = cap;
-	l->has_cap = capped;
-	l->policy_rev = s.policy_rev;
-	l->revision = s.rev;
+	o->s = s;
+	o->hold = hold;
+	o->cap = cap;
+	o->capped = capped;
+	return 0;
+}
+
+static int etcd_reserve(struct ledger *l, const struct ledger_req *req,
+			struct ledger_res *res, char *err, size_t errlen)
+{
+	uint64_t t0 = ledger_etcd_now_ms(), lease, deadline;
+	struct etcd_outcome o;
+	bool lost, use_cache;
+	int ret = 0;
+
+	l->attempts++;
+	pthread_mutex_lock(&l->mu);
+	lost = l->lease_lost || !l->lease_id;
+	use_cache = l->have_cache && l->cache.policy_rev == l->policy_seen_rev;
+	pthread_mutex_unlock(&l->mu);
+	if (lost) {
+		ret = ledger_etcd_renew_lease(l, &lease, err, errlen);
+		if (ret)
+			return ret;
+		use_cache = false;
+	}
+	pthread_mutex_lock(&l->mu);
+	lease = l->lease_id;
+	pthread_mutex_unlock(&l->mu);
+	if (l->cfg.etcd.shards > 1)
+		ret = ledger_shard_attempts(l, req, use_cache, &lease, &o, err,
+					    errlen);
+	else
+		ret = flat_attempts(l, req, use_cache, &lease, &o, err, errlen);
+	if (ret)
+		return ret;
+	l->reserved = o.hold;
+	l->others = o.s.others;
+	l->cap = o.cap;
+	l->has_cap = o.capped;
+	l->policy_rev = o.s.policy_rev;
+	l->revision = o.s.rev;
 	l->serial = req->serial;
 	pthread_mutex_lock(&l->mu);
 	deadline = l->deadline_ms;
@@ -733,8 +718,8 @@ static int etcd_reserve(struct ledger *l, const struct ledger_req *req,
 			 l->ka_error[0] ? l->ka_error : "late");
 		return -ETIMEDOUT;
 	}
-	res->held = hold;
-	res->others = s.others;
+	res->held = o.hold;
+	res->others = o.s.others;
 	res->lease_s = (uint32_t)((deadline - ETCD_MARGIN_MS - t0) / 1000);
 	return 0;
 }
@@ -748,8 +733,9 @@ static int etcd_note_serial(struct ledger *l, uint64_t serial)
 
 static json_t *etcd_status(struct ledger *l)
 {
-	uint64_t now = now_ms(), dl, lease, pushed;
+	uint64_t now = ledger_etcd_now_ms(), dl, lease, pushed;
 	char id[24], err[256];
+	json_t *j;
 
 	pthread_mutex_lock(&l->mu);
 	dl = l->deadline_ms;
@@ -758,7 +744,7 @@ static json_t *etcd_status(struct ledger *l)
 	snprintf(err, sizeof(err), "%s", l->ka_error);
 	pthread_mutex_unlock(&l->mu);
 	snprintf(id, sizeof(id), "%llx", (unsigned long long)lease);
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:o, s:I, s:I, s:I, s:I, s:I, s:s}",
+	j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:o, s:I, s:I, s:I, s:I, s:I, s:s}",
 			 "backend", "etcd", "host", l->host,
 			 "cluster", l->cfg.etcd.cluster,
 			 "endpoint", etcd_endpoint(l->main),
@@ -773,6 +759,9 @@ static json_t *etcd_status(struct ledger *l)
 			 "attempts", (json_int_t)l->attempts,
 			 "conflicts", (json_int_t)l->conflicts,
 			 "keepalive_error", err);
+	if (j && l->cfg.etcd.shards > 1)
+		json_object_set_new(j, "sharded", ledger_shard_status(l));
+	return j;
 }
 
 static int etcd_fd(struct ledger *l)
@@ -814,11 +803,14 @@ static void etcd_close_ledger(struct ledger *l)
 		pthread_join(l->ka_thread, NULL);
 	if (l->watch_started)
 		pthread_join(l->watch_thread, NULL);
-	etcd_close(l->main);
+	if (!l->shared_main)
+		etcd_close(l->main);
 	etcd_close(l->ka);
 	etcd_close(l->watch);
-	close(l->pipe[0]);
-	close(l->pipe[1]);
+	if (l->pipe[0] >= 0) {
+		close(l->pipe[0]);
+		close(l->pipe[1]);
+	}
 	free(l->pending);
 	pthread_mutex_destroy(&l->mu);
 	free(l);

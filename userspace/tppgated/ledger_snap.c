@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The etcd ledger's snapshots: a range answer to the keys a reserve
+ * decides from (the policy, the node keys of our layout, and with shards
+ * the caps keys), and the cap an increase answers to.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ledger_etcd_int.h"
+
+/* A node key's share: {"tpp": N, ...}; anything else counts as 0. */
+uint64_t ledger_etcd_value_tpp(const char *text, size_t len)
+{
+	json_t *j = json_loadb(text, len, 0, NULL);
+	uint64_t v = 0;
+	json_t *t = json_object_get(j, "tpp");
+
+	if (json_is_integer(t) && json_integer_value(t) > 0)
+		v = (uint64_t)json_integer_value(t);
+	json_decref(j);
+	return v;
+}
+
+static uint64_t value_u64(const char *text, size_t len, const char *name)
+{
+	json_t *j = json_loadb(text, len, 0, NULL);
+	uint64_t v = etcd_u64(j, name);
+
+	json_decref(j);
+	return v;
+}
+
+uint64_t ledger_etcd_value_want(const char *text, size_t len)
+{
+	return value_u64(text, len, "want");
+}
+
+int ledger_etcd_read_snap(struct ledger *l, json_t *range, uint64_t rev,
+			  struct snap *s)
+{
+	json_t *kv;
+	size_t i;
+
+	memset(s, 0, sizeof(*s));
+	s->rev = rev;
+	json_array_foreach(json_object_get(range, "kvs"), i, kv) {
+		uint8_t *key = NULL, *val = NULL;
+		size_t klen, vlen = 0;
+		const char *v = json_string_value(json_object_get(kv, "value"));
+
+		if (etcd_unb64(json_string_value(json_object_get(kv, "key")) ?: "",
+			       &key, &klen))
+			return -EPROTO;
+		if (v && etcd_unb64(v, &val, &vlen)) {
+			free(key);
+			return -EPROTO;
+		}
+		if (!strcmp((char *)key, l->policy_key)) {
+			s->has_policy = true;
+			s->policy_rev = etcd_u64(kv, "mod_revision");
+			s->has_cap = val && !ledger_etcd_policy_cap(val, vlen, &s->cap, &s->serial);
+		} else if (l->caps[0] && !strncmp((char *)key, l->caps, strlen(l->caps))) {
+			const char *ix = (char *)key + strlen(l->caps);
+			char *end;
+			unsigned long t = strtoul(ix, &end, 10);
+
+			s->caps_n++;
+			if (*ix < '0' || *ix > '9' || *end || t >= l->cfg.etcd.shards ||
+			    s->cap_rev[t] || !val ||
+			    !ledger_shard_cap_value((char *)val, vlen, &s->w[t], &s->ok_rev[t])) {
+				s->caps_bad = true;
+			} else {
+				s->cap_rev[t] = etcd_u64(kv, "mod_revision");
+				s->wsum += s->w[t];
+			}
+		} else if (!strncmp((char *)key, l->nodes, strlen(l->nodes))) {
+			uint64_t t = val ? ledger_etcd_value_tpp((char *)val, vlen) : 0;
+
+			s->n++;
+			if (!strcmp((char *)key, l->mykey)) {
+				s->mine = t;
+				s->mine_rev = etcd_u64(kv, "mod_revision");
+				s->mine_lease = etcd_u64(kv, "lease");
+				if (val) {
+					s->mine_serial = value_u64((char *)val, vlen, "serial");
+					s->mine_want = value_u64((char *)val, vlen, "want");
+				}
+			} else {
+				s->others += t;
+				if (strcmp((char *)key, l->mykey) < 0)
+					s->before++;
+				if (l->caps[0] && val) {
+					uint64_t w = ledger_etcd_value_want((char *)val, vlen);
+
+					s->others_want += w > t ? w : t;
+				}
+			}
+		}
+		free(key);
+		free(val);
+	}
+	return 0;
+}
+
+bool ledger_etcd_eff_cap(const struct snap *s, const struct ledger_req *req,
+			 uint64_t *cap)
+{
+	*cap = 0;
+	if (!s->has_policy)
+		return true;	/* no cluster policy in etcd: hold nothing new */
+	if (!s->has_cap) {
+		if (!req->has_cluster_cap)
+			return false;
+		*cap = req->cluster_cap;
+		return true;
+	}
+	*cap = s->cap;
+	/* The kernel's policy may be older or newer: the lower wins. */
+	if (req->has_cluster_cap && req->cluster_cap < *cap)
+		*cap = req->cluster_cap;
+	return true;
+}
