@@ -347,3 +347,30 @@ end_in_default_state()
 	done
 	restore_default || diag "could not restore the default state"
 }
+
+# --- the module's status, and waiting for it --------------------------------
+
+# The number of devices `tppctl devices` reports admitted.
+n_admitted() { tppctl devices | awk '$4 == "admitted" { n++ } END { print n + 0 }'; }
+# field KEY: a number from `tppctl -j status` (empty when null).
+field() { tppctl -j status | sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p"; }
+# Predicates for until_true, which runs them again each time.
+field_is() { [ "$(field "$1")" = "$2" ]; }
+admitted_is() { [ "$(n_admitted)" = "$1" ]; }
+serial_is() { tppctl -j status | grep -q "\"policy_serial\":$1[,}]"; }
+# status_has FLAG: the module's status shows FLAG (lease-lapsed, ...).
+status_has() { tppctl -j status | grep -q "\"$1\""; }
+
+# until_true CMD...: wait until CMD succeeds, polling every 0.1 s, for at
+# most $WAIT_SECS seconds (30 by default): a bound for a broken build, not
+# a timing assertion.
+until_true()
+{
+	_i=0
+	while [ $_i -lt $((${WAIT_SECS:-30} * 10)) ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	return 1
+}
