@@ -364,7 +364,8 @@ status_has() { tppctl -j status | grep -q "\"$1\""; }
 # Seconds since boot.
 uptime_s() { cut -d. -f1 /proc/uptime; }
 
-# until_true CMD...: wait until CMD succeeds, polling every 0.1 s, for at
+# until_true CMD...: wait until CMD succeeds, polling every $WAIT_POLL
+# seconds (0.1 by default), for at
 # most $WAIT_SECS seconds (30 by default): a bound for a broken build, not
 # a timing assertion. A scenario with many waits may also set
 # $WAIT_DEADLINE (seconds since boot): past it, a wait tries CMD once. A
@@ -377,6 +378,6 @@ until_true()
 		_now=$(uptime_s)
 		[ "$_now" -ge "$_end" ] && return 1
 		[ "$_now" -ge "${WAIT_DEADLINE:-$_end}" ] && return 1
-		sleep 0.1
+		sleep "${WAIT_POLL:-0.1}"
 	done
 }
