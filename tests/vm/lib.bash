@@ -273,6 +273,15 @@ vm_build_initramfs()
 	if [ -x "$VM_TOP/build/userspace/tppgated" ]; then
 		vm_install_bin "$root" "$VM_TOP/build/userspace/tppgated" /usr/bin/tppgated
 	fi
+	# etcd (Debian's etcd-server) runs inside the guest for the cluster
+	# scenario, with curl for its health checks and the helpers it shares
+	# with tests/cluster (etcd.sh). Without etcd the scenario skips.
+	if command -v etcd >/dev/null && command -v curl >/dev/null; then
+		vm_install_bin "$root" "$(command -v etcd)" /usr/bin/etcd
+		vm_install_bin "$root" "$(command -v curl)" /usr/bin/curl
+	fi
+	mkdir -p "$root/tpp/cluster"
+	cp "$VM_TOP/tests/cluster/etcd.sh" "$root/tpp/cluster/"
 	for f in "$VM_TOP"/build/selftests/*; do
 		if [ -f "$f" ] && [ -x "$f" ]; then
 			vm_install_bin "$root" "$f" "/tpp/selftests/${f##*/}"

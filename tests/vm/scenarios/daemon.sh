@@ -58,24 +58,6 @@ EOP
 		"$tmp/p$1.bin" >/dev/null
 }
 
-n_admitted() { tppctl devices | awk '$4 == "admitted" { n++ } END { print n + 0 }'; }
-kstatus() { tppctl -j status; }
-# field KEY: a number from tppctl's JSON status.
-field() { kstatus | sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p"; }
-# Predicates for until_true, which runs them again each time.
-field_is() { [ "$(field "$1")" = "$2" ]; }
-admitted_is() { [ "$(n_admitted)" = "$1" ]; }
-# until_true CMD...: bounded wait (30 s) for CMD to succeed.
-until_true()
-{
-	_i=0
-	while [ $_i -lt 300 ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	return 1
-}
 start_daemon()
 {
 	tppgated -f -c "$tmp/tppgated.conf" >>"$tmp/log" 2>&1 &
@@ -109,7 +91,6 @@ else
 	exit 0
 fi
 install_policy() { cp "$tmp/p$1.tpp" "$tmp/etc/.new" && mv "$tmp/etc/.new" "$tmp/etc/policy.tpp"; }
-serial_is() { tppctl -j status | grep -q "\"policy_serial\":$1[,}]"; }
 install_policy 1
 
 # The policy file, over netlink: no grant needed for this part.
@@ -145,9 +126,9 @@ check "hot-added again, it gets more grant: 4000" until_true field_is grant 4000
 check "and is admitted" until_true admitted_is 4
 
 kill -9 "$pid"; wait "$pid" 2>/dev/null || true; pid=
-check "SIGKILL: the lease lapses" until_true sh -c "tppctl -j status | grep -q lease-lapsed"
+check "SIGKILL: the lease lapses" until_true status_has lease-lapsed
 check "after the 3 s grace the offline cap (1000) is in force" \
-	until_true sh -c "tppctl -j status | grep -q offline-cap"
+	until_true status_has offline-cap
 check "devices above the offline cap are revoked: one admitted" until_true admitted_is 1
 
 start_daemon
@@ -162,9 +143,9 @@ fi
 check "all four admitted again" until_true admitted_is 4
 
 kill -STOP "$pid"
-check "SIGSTOP: the lease lapses (fail-closed)" until_true sh -c "tppctl -j status | grep -q lease-lapsed"
+check "SIGSTOP: the lease lapses (fail-closed)" until_true status_has lease-lapsed
 kill -CONT "$pid"
-check "SIGCONT: the daemon renews" until_true sh -c "! tppctl -j status | grep -q lease-lapsed"
+check "SIGCONT: the daemon renews" until_true eval "! status_has lease-lapsed"
 check "and four devices run" until_true admitted_is 4
 check "no grant was refused" sh -c "! grep -q 'refused the grant' $tmp/log"
 done_testing

@@ -347,3 +347,37 @@ end_in_default_state()
 	done
 	restore_default || diag "could not restore the default state"
 }
+
+# --- the module's status, and waiting for it --------------------------------
+
+# The number of devices `tppctl devices` reports admitted.
+n_admitted() { tppctl devices | awk '$4 == "admitted" { n++ } END { print n + 0 }'; }
+# field KEY: a number from `tppctl -j status` (empty when null).
+field() { tppctl -j status | sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p"; }
+# Predicates for until_true, which runs them again each time.
+field_is() { [ "$(field "$1")" = "$2" ]; }
+admitted_is() { [ "$(n_admitted)" = "$1" ]; }
+serial_is() { tppctl -j status | grep -q "\"policy_serial\":$1[,}]"; }
+# status_has FLAG: the module's status shows FLAG (lease-lapsed, ...).
+status_has() { tppctl -j status | grep -q "\"$1\""; }
+
+# Seconds since boot.
+uptime_s() { cut -d. -f1 /proc/uptime; }
+
+# until_true CMD...: wait until CMD succeeds, polling every $WAIT_POLL
+# seconds (0.1 by default), for at
+# most $WAIT_SECS seconds (30 by default): a bound for a broken build, not
+# a timing assertion. A scenario with many waits may also set
+# $WAIT_DEADLINE (seconds since boot): past it, a wait tries CMD once. A
+# broken build then fails every check and still ends within the guest's
+# time limit for one program.
+until_true()
+{
+	_end=$(($(uptime_s) + ${WAIT_SECS:-30}))
+	while ! "$@" >/dev/null 2>&1; do
+		_now=$(uptime_s)
+		[ "$_now" -ge "$_end" ] && return 1
+		[ "$_now" -ge "${WAIT_DEADLINE:-$_end}" ] && return 1
+		sleep "${WAIT_POLL:-0.1}"
+	done
+}
