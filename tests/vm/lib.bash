@@ -317,7 +317,7 @@ vm_boot()
 	local addr
 
 	# q35: PCI Express, whose extended config space SR-IOV needs.
-	qemu=(qemu-system-x86_64 -machine q35 -m 512M -smp 1 -nographic -no-reboot)
+	qemu=(qemu-system-x86_64 -machine q35 -m 512M -smp "${TPPGATE_VM_SMP:-1}" -nographic -no-reboot)
 	if [ "${TPPGATE_KVM:-0}" = 1 ]; then
 		qemu+=(-accel kvm -cpu host)
 	else
