@@ -388,4 +388,65 @@ static inline int unload_module(const char *name)
 	return syscall(SYS_delete_module, name, O_NONBLOCK) ? -errno : 0;
 }
 
+/*
+ * Ask the host for something only QEMU can do (tests/vm/lib.bash,
+ * vm_host_watch): @what is "wake [SECS]" (wake the suspended guest, SECS
+ * seconds after it suspended), "pcie_aer_inject_error ..." or "device_del
+ * ID", as HMP has them. The request is a line on the results port; the
+ * host acts on it later, so the caller waits for the outcome. Returns 0,
+ * or -ENOSYS when no host listens (no tppvm.host=1 on the command line).
+ */
+static inline int host_request(const char *what)
+{
+	char cmdline[1024], line[256];
+	int fd, n, ret = 0;
+
+	if (read_file("/proc/cmdline", cmdline, sizeof(cmdline)) ||
+	    !strstr(cmdline, "tppvm.host=1"))
+		return -ENOSYS;
+	fd = open("/dev/ttyS1", O_WRONLY | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	fflush(stdout);
+	n = snprintf(line, sizeof(line), "@@TPPGATE-HOST %s\n", what);
+	if (write(fd, line, n) != n)
+		ret = -EIO;
+	close(fd);
+	return ret;
+}
+
+static inline long long clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/*
+ * Suspend to RAM (S3) for about @secs seconds: the host wakes the guest
+ * (QEMU's system_wakeup). Suspend to idle with an RTC alarm, what rtcwake
+ * -m freeze does, never resumes in QEMU 7.2 under TCG. Returns how long the
+ * kernel says it was suspended (CLOCK_BOOTTIME gained over CLOCK_MONOTONIC),
+ * in seconds; -ENOSYS if the VM cannot (no host, no S3), or a negative
+ * errno.
+ */
+static inline long long suspend_for(int secs)
+{
+	long long gap = clock_ns(CLOCK_BOOTTIME) - clock_ns(CLOCK_MONOTONIC);
+	char states[128], what[32];
+	int ret;
+
+	if (read_file("/sys/power/mem_sleep", states, sizeof(states)) ||
+	    !strstr(states, "deep") || write_file("/sys/power/mem_sleep", "deep"))
+		return -ENOSYS;
+	snprintf(what, sizeof(what), "wake %d", secs);
+	ret = host_request(what);
+	if (!ret)
+		ret = write_file("/sys/power/state", "mem");
+	if (ret)
+		return ret;
+	return (clock_ns(CLOCK_BOOTTIME) - clock_ns(CLOCK_MONOTONIC) - gap) / 1000000000LL;
+}
+
 #endif /* _TPPGATE_GATETEST_H */
