@@ -14,10 +14,13 @@
  * with ids=: AER_BDF for errors, PLUG_BDF for the unplug (tests/vm/lib.bash).
  */
 
+#include <linux/pci_regs.h>
+
 #include "gatetest.h"
 #include "kselftest_harness.h"
 
 #define AER_BDF "0000:01:00.0"
+#define AER_PORT "0000:00:1c.0"
 #define AER_QEMU_ID "aerdev"
 #define PLUG_BDF "0000:02:00.0"
 #define PLUG_QEMU_ID "plugdev"
@@ -25,7 +28,7 @@
 /* PCI_ERR_UNC_COMP_ABORT, non-fatal; PCI_ERR_UNC_MALF_TLP, fatal (defaults). */
 #define AER_NONFATAL "0x00008000"
 #define AER_FATAL "0x00040000"
-#define DECODING 0x7	/* PCI_COMMAND_IO | _MEMORY | _MASTER */
+#define DECODING (PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER)
 #define NO_HOST "no host to ask (tppvm.host=1): only QEMU can do this"
 
 FIXTURE(manners) {
@@ -116,6 +119,74 @@ static int recovery(int fd, int *seen)
 	return *seen;
 }
 
+/* Set @bits in the 16-bit config register at @off of @bdf. */
+static int config_set16(const char *bdf, int off, unsigned int bits)
+{
+	unsigned char v[2];
+	char path[256];
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", bdf);
+	fd = open(path, O_RDWR);
+	if (fd < 0)
+		return -errno;
+	if (pread(fd, v, 2, off) != 2) {
+		ret = -EIO;
+	} else {
+		v[0] |= bits & 0xff;
+		v[1] |= bits >> 8;
+		if (pwrite(fd, v, 2, off) != 2)
+			ret = -EIO;
+	}
+	close(fd);
+	return ret;
+}
+
+/* The offset of @bdf's PCI Express capability, or -1. */
+static int pcie_cap(const char *bdf)
+{
+	unsigned char cfg[256];
+	char path[256];
+	int fd, n, pos, hops = 0;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", bdf);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	n = pread(fd, cfg, sizeof(cfg), 0);
+	close(fd);
+	if (n != sizeof(cfg))
+		return -1;
+	for (pos = cfg[PCI_CAPABILITY_LIST] & ~3; pos && hops++ < 48;
+	     pos = cfg[pos + 1] & ~3) {
+		if (cfg[pos] == PCI_CAP_ID_EXP)
+			return pos;
+	}
+	return -1;
+}
+
+/*
+ * Let @dev report uncorrectable errors to its root port @port: SERR# enable
+ * in both command registers and in the port's bridge control (which
+ * firmware sets on real machines; SeaBIOS does not), and non-fatal and
+ * fatal reporting in the device's PCIe device control (which 6.12's AER
+ * sets for every device, 6.1's leaves to the device's driver). Without
+ * them QEMU drops the error message. Returns 0 or a negative errno.
+ */
+static int report_errors(const char *dev, const char *port)
+{
+	int cap = pcie_cap(dev);
+
+	if (cap < 0)
+		return -ENODEV;
+	if (config_set16(dev, PCI_COMMAND, PCI_COMMAND_SERR) ||
+	    config_set16(dev, cap + PCI_EXP_DEVCTL, PCI_EXP_DEVCTL_NFERE | PCI_EXP_DEVCTL_FERE) ||
+	    config_set16(port, PCI_COMMAND, PCI_COMMAND_SERR) ||
+	    config_set16(port, PCI_BRIDGE_CONTROL, PCI_BRIDGE_CTL_SERR))
+		return -EIO;
+	return 0;
+}
+
 /*
  * Inject an uncorrectable error of @status into the held AER_BDF: the
  * kernel's recovery must succeed, which it does only if every driver below
@@ -128,6 +199,7 @@ static void aer_recovers(struct __test_metadata *_metadata, struct gctx *c,
 	int fd, seen = 0;
 
 	ASSERT_TRUE(held_quiet(c, AER_BDF));
+	ASSERT_EQ(0, report_errors(AER_BDF, AER_PORT));
 	fd = kmsg_open();
 	ASSERT_GE(fd, 0);
 	snprintf(what, sizeof(what), "pcie_aer_inject_error %s %s", AER_QEMU_ID, status);

@@ -373,6 +373,8 @@ vm_boot()
 	# host wakes.
 	qemu=(qemu-system-x86_64 -machine q35 -m 512M -smp "${TPPGATE_VM_SMP:-1}" -nographic -no-reboot)
 	qemu+=(-global ICH9-LPC.disable_s3=0)
+	# Native PCIe hotplug (pciehp) for the root ports, not ACPI's.
+	qemu+=(-global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off)
 	if [ "${TPPGATE_KVM:-0}" = 1 ]; then
 		qemu+=(-accel kvm -cpu host)
 	else
@@ -398,7 +400,7 @@ vm_boot()
 	# virtio driver) that has an AER capability: QEMU ids aerdev (01:00.0)
 	# to inject AER errors into and plugdev (02:00.0) to hot-unplug, made
 	# accelerators by the tests with ids=.
-	qemu+=(-device pcie-root-port,id=rp1,bus=pcie.0,addr=1c.0,chassis=1,slot=1)
+	qemu+=(-device pcie-root-port,id=rp1,bus=pcie.0,addr=1c.0,multifunction=on,chassis=1,slot=1)
 	qemu+=(-device virtio-serial-pci,id=aerdev,bus=rp1,addr=00.0,disable-legacy=on,aer=on)
 	qemu+=(-device pcie-root-port,id=rp2,bus=pcie.0,addr=1c.1,chassis=2,slot=2)
 	qemu+=(-device virtio-serial-pci,id=plugdev,bus=rp2,addr=00.0,disable-legacy=on,aer=on)
