@@ -423,6 +423,35 @@ static inline long long clock_ns(clockid_t id)
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+/* @len bytes of @path at @off, as pread(2) and pwrite(2); 0 or -errno. */
+static inline int pread_file(const char *path, void *buf, size_t len, off_t off)
+{
+	int fd = open(path, O_RDONLY), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (pread(fd, buf, len, off) != (ssize_t)len)
+		ret = -EIO;
+	close(fd);
+	return ret;
+}
+
+static inline int pwrite_file(const char *path, const void *buf, size_t len, off_t off)
+{
+	int fd = open(path, O_WRONLY), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (pwrite(fd, buf, len, off) != (ssize_t)len)
+		ret = -EIO;
+	close(fd);
+	return ret;
+}
+
+/* QEMU's Q35 host bridge and its PCI Express (MMCONFIG) base register. */
+#define HOST_BRIDGE_CONFIG "/sys/bus/pci/devices/0000:00:00.0/config"
+#define PCIEXBAR 0x60
+
 /*
  * Suspend to RAM (S3) for about @secs seconds: the host wakes the guest
  * (QEMU's system_wakeup). Suspend to idle with an RTC alarm, what rtcwake
@@ -435,15 +464,28 @@ static inline long long suspend_for(int secs)
 {
 	long long gap = clock_ns(CLOCK_BOOTTIME) - clock_ns(CLOCK_MONOTONIC);
 	char states[128], what[32];
+	unsigned char pciexbar[8];
 	int ret;
 
 	if (read_file("/sys/power/mem_sleep", states, sizeof(states)) ||
 	    !strstr(states, "deep") || write_file("/sys/power/mem_sleep", "deep"))
 		return -ENOSYS;
 	snprintf(what, sizeof(what), "wake %d", secs);
-	ret = host_request(what);
+	ret = pread_file(HOST_BRIDGE_CONFIG, pciexbar, sizeof(pciexbar), PCIEXBAR);
+	if (!ret)
+		ret = host_request(what);
 	if (!ret)
 		ret = write_file("/sys/power/state", "mem");
+	/*
+	 * QEMU resets the machine on the wake-up and SeaBIOS's resume does
+	 * not set the Q35 host bridge's PCIEXBAR again: without it there is no
+	 * extended config space (AER, SR-IOV) for the rest of the boot. Put
+	 * it back as firmware would (high half first, the enable bit last).
+	 */
+	if (!ret)
+		ret = pwrite_file(HOST_BRIDGE_CONFIG, pciexbar + 4, 4, PCIEXBAR + 4);
+	if (!ret)
+		ret = pwrite_file(HOST_BRIDGE_CONFIG, pciexbar, 4, PCIEXBAR);
 	if (ret)
 		return ret;
 	return (clock_ns(CLOCK_BOOTTIME) - clock_ns(CLOCK_MONOTONIC) - gap) / 1000000000LL;

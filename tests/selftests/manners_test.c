@@ -55,49 +55,6 @@ static int held_quiet(struct gctx *c, const char *bdf)
 }
 
 /*
- * edu[0] admitted under a cap of one, edu[1..3] and both virtio devices
- * held. After a suspend to RAM (QEMU resets the devices; the kernel
- * restores them) nothing has changed: the held still held, decoding off,
- * the admitted still works.
- */
-TEST_F_TIMEOUT(manners, suspend_keeps_held_devices_held_and_admitted_working, 120)
-{
-	struct gctx *c = &self->c;
-	const char *held[] = { c->edu[1], c->edu[2], c->edu[3], AER_BDF, PLUG_BDF };
-	struct reply r;
-	struct gpol p;
-	long long slept;
-	unsigned int i;
-
-	gpol_init(&p, 1);
-	p.node_cap = EDU_TPP;
-	gpol_add(&p, EDU_VENDOR, EDU_DEVICE, EDU_TPP, TPPGATE_ACTION_COUNT);
-	ASSERT_EQ(0, gload(c, &p, &r)) TH_LOG("%s", r.msg);
-	ASSERT_TRUE(WAIT_FOR(PROMPT_SECS, edu_works(c->edu[0])));
-	for (i = 0; i < ARRAY_SIZE(held); i++) {
-		ASSERT_TRUE(held_quiet(c, held[i])) TH_LOG("%s", held[i]);
-	}
-
-	slept = suspend_for(3);
-	if (slept == -ENOSYS)
-		SKIP(return, "no suspend to RAM, or " NO_HOST);
-	ASSERT_GE(slept, 0) TH_LOG("suspend: %s", strerror(-slept));
-	TH_LOG("%lld s in suspend", slept);
-
-	EXPECT_EQ(TPPGATE_STATE_ADMITTED, gstate(c, c->edu[0]));
-	EXPECT_TRUE(edu_works(c->edu[0])) TH_LOG("%s no longer works", c->edu[0]);
-	for (i = 0; i < ARRAY_SIZE(held); i++) {
-		EXPECT_TRUE(held_quiet(c, held[i]))
-			TH_LOG("%s: state %u, driver tppgate %d, command 0x%04x after resume",
-			       held[i], gstate(c, held[i]), is_held(held[i]),
-			       pci_command(held[i]));
-		if (i < 3) {
-			EXPECT_FALSE(edu_works(held[i]));
-		}
-	}
-}
-
-/*
  * How the kernel's AER recovery ended, from the log since @fd was opened:
  * 1 "device recovery successful", -1 "device recovery failed", 0 not yet.
  * Once seen, an outcome stays in *@seen.
@@ -225,6 +182,49 @@ TEST_F_TIMEOUT(manners, aer_nonfatal_error_recovers_device_stays_held, 120)
 TEST_F_TIMEOUT(manners, aer_fatal_error_resets_recovers_device_stays_held, 120)
 {
 	aer_recovers(_metadata, &self->c, AER_FATAL);
+}
+
+/*
+ * edu[0] admitted under a cap of one, edu[1..3] and both virtio devices
+ * held. After a suspend to RAM (QEMU resets the devices; the kernel
+ * restores them) nothing has changed: the held still held, decoding off,
+ * the admitted still works.
+ */
+TEST_F_TIMEOUT(manners, suspend_keeps_held_devices_held_and_admitted_working, 120)
+{
+	struct gctx *c = &self->c;
+	const char *held[] = { c->edu[1], c->edu[2], c->edu[3], AER_BDF, PLUG_BDF };
+	struct reply r;
+	struct gpol p;
+	long long slept;
+	unsigned int i;
+
+	gpol_init(&p, 1);
+	p.node_cap = EDU_TPP;
+	gpol_add(&p, EDU_VENDOR, EDU_DEVICE, EDU_TPP, TPPGATE_ACTION_COUNT);
+	ASSERT_EQ(0, gload(c, &p, &r)) TH_LOG("%s", r.msg);
+	ASSERT_TRUE(WAIT_FOR(PROMPT_SECS, edu_works(c->edu[0])));
+	for (i = 0; i < ARRAY_SIZE(held); i++) {
+		ASSERT_TRUE(held_quiet(c, held[i])) TH_LOG("%s", held[i]);
+	}
+
+	slept = suspend_for(3);
+	if (slept == -ENOSYS)
+		SKIP(return, "no suspend to RAM, or " NO_HOST);
+	ASSERT_GE(slept, 0) TH_LOG("suspend: %s", strerror(-slept));
+	TH_LOG("%lld s in suspend", slept);
+
+	EXPECT_EQ(TPPGATE_STATE_ADMITTED, gstate(c, c->edu[0]));
+	EXPECT_TRUE(edu_works(c->edu[0])) TH_LOG("%s no longer works", c->edu[0]);
+	for (i = 0; i < ARRAY_SIZE(held); i++) {
+		EXPECT_TRUE(held_quiet(c, held[i]))
+			TH_LOG("%s: state %u, driver tppgate %d, command 0x%04x after resume",
+			       held[i], gstate(c, held[i]), is_held(held[i]),
+			       pci_command(held[i]));
+		if (i < 3) {
+			EXPECT_FALSE(edu_works(held[i]));
+		}
+	}
 }
 
 /*
