@@ -7,11 +7,13 @@
  * run it for the race and its negative control (TPPGATED_ETCD_UNGUARDED=1
  * in the environment); make bench-ledger for its figures.
  *
- *   ledger-race CONF N SECONDS THINK_MS MAX [raw]
+ *   ledger-race CONF N SECONDS THINK_MS MAX [raw | steady]
  *
  * "raw" measures etcd itself through the same client library: each
  * process puts its own key in a transaction with no compare (N separate
  * ledgers, nothing shared), the rate the guarded scheme is compared with.
+ * "steady" is a daemon's renewals: each process asks for MAX/2 every
+ * time (the first call takes it, the others change nothing).
  *
  * Prints one JSON line: decisions, grants (calls that granted > 0),
  * per-second rates and the decision latency's p50 and p99 in ms.
@@ -33,6 +35,7 @@ struct shared {
 	uint64_t decisions, grants, errors;
 	uint32_t n_lat;
 	float lat[LAT_MAX];
+	uint8_t reqs[LAT_MAX];	/* HTTP requests the decision took */
 };
 
 static double now_s(void)
@@ -50,8 +53,31 @@ static int cmp_float(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* One decision: its latency and how many requests it took. */
+struct dec {
+	float ms;
+	uint8_t reqs;
+};
+
+static int cmp_dec(const void *a, const void *b)
+{
+	return cmp_float(&((const struct dec *)a)->ms, &((const struct dec *)b)->ms);
+}
+
+static void record(struct shared *sh, double ms, uint64_t reqs)
+{
+	uint32_t k = __atomic_fetch_add(&sh->n_lat, 1, __ATOMIC_RELAXED);
+
+	if (k < LAT_MAX) {
+		sh->lat[k] = (float)ms;
+		sh->reqs[k] = (uint8_t)(reqs < 255 ? reqs : 255);
+	}
+	__atomic_add_fetch(&sh->decisions, 1, __ATOMIC_RELAXED);
+}
+
 static int run_ledger(struct tppgated_config *c, int i, double end,
-		      unsigned int think, unsigned int max, struct shared *sh)
+		      unsigned int think, unsigned int max, bool steady,
+		      struct shared *sh)
 {
 	struct ledger *l;
 	char err[512] = "";
@@ -66,19 +92,17 @@ static int run_ledger(struct tppgated_config *c, int i, double end,
 		struct ledger_req req = { .cluster_id = "" };
 		struct ledger_res res;
 		double t0 = now_s();
+		uint64_t r0 = etcd_requests();
 		int ret;
 
-		req.want = rand_r(&seed) % 100 < 40 ? 0 : 1 + rand_r(&seed) % max;
+		req.want = steady ? max / 2 :
+			   rand_r(&seed) % 100 < 40 ? 0 : 1 + rand_r(&seed) % max;
 		ret = ledger_etcd_ops.reserve(l, &req, &res, err, sizeof(err));
 		t0 = (now_s() - t0) * 1000;
 		if (ret) {
 			__atomic_add_fetch(&sh->errors, 1, __ATOMIC_RELAXED);
 		} else {
-			uint32_t k = __atomic_fetch_add(&sh->n_lat, 1, __ATOMIC_RELAXED);
-
-			if (k < LAT_MAX)
-				sh->lat[k] = (float)t0;
-			__atomic_add_fetch(&sh->decisions, 1, __ATOMIC_RELAXED);
+			record(sh, t0, etcd_requests() - r0);
 			if (req.want && res.held)
 				__atomic_add_fetch(&sh->grants, 1, __ATOMIC_RELAXED);
 		}
@@ -103,6 +127,7 @@ static int run_raw(struct tppgated_config *c, int i, double end,
 	}
 	while (now_s() < end) {
 		double t0 = now_s();
+		uint64_t r0 = etcd_requests();
 		json_t *r = NULL;
 		int ret;
 
@@ -116,11 +141,7 @@ static int run_raw(struct tppgated_config *c, int i, double end,
 		if (ret) {
 			__atomic_add_fetch(&sh->errors, 1, __ATOMIC_RELAXED);
 		} else {
-			uint32_t k = __atomic_fetch_add(&sh->n_lat, 1, __ATOMIC_RELAXED);
-
-			if (k < LAT_MAX)
-				sh->lat[k] = (float)t0;
-			__atomic_add_fetch(&sh->decisions, 1, __ATOMIC_RELAXED);
+			record(sh, t0, etcd_requests() - r0);
 			__atomic_add_fetch(&sh->grants, 1, __ATOMIC_RELAXED);
 		}
 		if (think)
@@ -130,19 +151,58 @@ static int run_raw(struct tppgated_config *c, int i, double end,
 	return 0;
 }
 
+/*
+ * Where the tail comes from: the mean requests per decision, the p99 of
+ * decisions that took one request (the round trip alone), and the mean
+ * requests of the slowest 1% (retries, when it is well above 1).
+ */
+struct profile {
+	double reqs, p99_one, reqs_slow;
+};
+
+static void profile(const struct shared *sh, uint32_t m, struct profile *pr)
+{
+	struct dec *d = calloc(m ? m : 1, sizeof(*d));
+	float *one = calloc(m ? m : 1, sizeof(*one));
+	uint32_t i, n1 = 0, slow = 0;
+	double sum = 0, sum_slow = 0;
+
+	memset(pr, 0, sizeof(*pr));
+	if (!d || !one || !m)
+		goto out;
+	for (i = 0; i < m; i++) {
+		d[i].ms = sh->lat[i];
+		d[i].reqs = sh->reqs[i];
+		sum += sh->reqs[i];
+		if (sh->reqs[i] == 1)
+			one[n1++] = sh->lat[i];
+	}
+	qsort(d, m, sizeof(*d), cmp_dec);
+	qsort(one, n1, sizeof(*one), cmp_float);
+	for (i = (uint32_t)((double)m * 0.99); i < m; i++, slow++)
+		sum_slow += d[i].reqs;
+	pr->reqs = sum / m;
+	pr->p99_one = n1 ? one[(size_t)((double)n1 * 0.99)] : 0;
+	pr->reqs_slow = slow ? sum_slow / slow : 0;
+out:
+	free(d);
+	free(one);
+}
+
 int main(int argc, char **argv)
 {
+	struct profile pr;
 	struct tppgated_config c;
 	char err[512];
 	struct shared *sh;
 	double secs, end, t0;
 	unsigned int think, max;
 	int n, i, failed = 0;
-	bool raw;
+	bool raw, steady;
 	uint32_t m;
 
 	if (argc < 6) {
-		fprintf(stderr, "usage: ledger-race CONF N SECONDS THINK_MS MAX [raw]\n");
+		fprintf(stderr, "usage: ledger-race CONF N SECONDS THINK_MS MAX [raw | steady]\n");
 		return 2;
 	}
 	if (tppgated_config_load(argv[1], false, &c, err, sizeof(err))) {
@@ -155,6 +215,7 @@ int main(int argc, char **argv)
 	think = (unsigned int)atoi(argv[4]);
 	max = (unsigned int)atoi(argv[5]);
 	raw = argc > 6 && !strcmp(argv[6], "raw");
+	steady = argc > 6 && !strcmp(argv[6], "steady");
 	if (n < 1 || n > 64 || secs <= 0 || !max) {
 		fprintf(stderr, "ledger-race: bad arguments\n");
 		return 2;
@@ -172,7 +233,7 @@ int main(int argc, char **argv)
 			return 1;
 		if (!p)
 			_exit(raw ? run_raw(&c, i, end, think, sh) :
-			       run_ledger(&c, i, end, think, max, sh));
+			       run_ledger(&c, i, end, think, max, steady, sh));
 	}
 	for (i = 0; i < n; i++) {
 		int st;
@@ -182,15 +243,18 @@ int main(int argc, char **argv)
 	}
 	secs = now_s() - t0;
 	m = sh->n_lat < LAT_MAX ? sh->n_lat : LAT_MAX;
+	profile(sh, m, &pr);
 	qsort(sh->lat, m, sizeof(float), cmp_float);
 	printf("{\"mode\": \"%s\", \"processes\": %d, \"seconds\": %.1f, \"think_ms\": %u, "
 	       "\"decisions\": %llu, \"grants\": %llu, \"errors\": %llu, "
 	       "\"decisions_per_s\": %.0f, \"grants_per_s\": %.0f, "
-	       "\"p50_ms\": %.2f, \"p99_ms\": %.2f}\n",
-	       raw ? "raw" : "ledger", n, secs, think,
+	       "\"p50_ms\": %.2f, \"p99_ms\": %.2f, \"requests_per_decision\": %.2f, "
+	       "\"p99_one_request_ms\": %.2f, \"requests_slowest_1pct\": %.2f}\n",
+	       raw ? "raw" : steady ? "steady" : "ledger", n, secs, think,
 	       (unsigned long long)sh->decisions, (unsigned long long)sh->grants,
 	       (unsigned long long)sh->errors, sh->decisions / secs,
 	       sh->grants / secs, m ? sh->lat[m / 2] : 0.0,
-	       m ? sh->lat[(size_t)((double)m * 0.99)] : 0.0);
+	       m ? sh->lat[(size_t)((double)m * 0.99)] : 0.0, pr.reqs,
+	       pr.p99_one, pr.reqs_slow);
 	return failed;
 }

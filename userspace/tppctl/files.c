@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "tppctl.h"
 
 static bool is_stdio(const char *path)
@@ -18,128 +19,21 @@ static bool is_stdio(const char *path)
 	return !strcmp(path, "-");
 }
 
-/* Reads all of @fd, at most @max bytes (-EFBIG beyond). */
-static int read_all(int fd, size_t max, char **bufp, size_t *lenp)
-{
-	size_t len = 0, cap = 0;
-	char *buf = NULL;
-	ssize_t n;
-
-	for (;;) {
-		if (len == cap) {
-			size_t ncap = cap ? 2 * cap : 8192;
-			char *nbuf;
-
-			if (cap > max)
-				break;
-			nbuf = realloc(buf, ncap + 1);
-			if (!nbuf) {
-				free(buf);
-				return -ENOMEM;
-			}
-			buf = nbuf;
-			cap = ncap;
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			free(buf);
-			return -errno;
-		}
-		if (!n)
-			break;
-		len += (size_t)n;
-	}
-	if (len > max) {
-		free(buf);
-		return -EFBIG;
-	}
-	buf[len] = '\0';	/* room was kept: text stays a C string */
-	*bufp = buf;
-	*lenp = len;
-	return 0;
-}
-
 int tppctl_read_file(const char *path, size_t max, char **buf, size_t *len)
 {
-	int fd, err;
-
 	if (is_stdio(path))
-		return read_all(STDIN_FILENO, max, buf, len);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	err = read_all(fd, max, buf, len);
-	close(fd);
-	return err;
-}
-
-static int write_all(int fd, const void *data, size_t len)
-{
-	const char *p = data;
-	ssize_t n;
-
-	while (len) {
-		n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
+		return tppgate_read_fd(STDIN_FILENO, max, buf, len);
+	return tppgate_read_file(path, max, buf, len);
 }
 
 int tppctl_write_file(const char *path, const void *data, size_t len,
 		      mode_t mode)
 {
-	char tmp[PATH_MAX];
-	int fd, err;
-
 	if (is_stdio(path)) {
 		fflush(stdout);
-		return write_all(STDOUT_FILENO, data, len);
+		return tppgate_write_all(STDOUT_FILENO, data, len);
 	}
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= sizeof(tmp))
-		return -ENAMETOOLONG;
-	fd = mkstemp(tmp);
-	if (fd < 0)
-		return -errno;
-	err = fchmod(fd, mode) ? -errno : 0;
-	if (!err)
-		err = write_all(fd, data, len);
-	if (!err && fsync(fd))
-		err = -errno;
-	if (close(fd) && !err)
-		err = -errno;
-	if (!err && rename(tmp, path))
-		err = -errno;
-	if (err)
-		unlink(tmp);
-	return err;
-}
-
-int tppctl_create_file(const char *path, const void *data, size_t len,
-		       mode_t mode)
-{
-	int fd, err;
-
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-	if (fd < 0)
-		return -errno;
-	/* The umask must not widen nor narrow what the caller asked for. */
-	err = fchmod(fd, mode) ? -errno : 0;
-	if (!err)
-		err = write_all(fd, data, len);
-	if (!err && fsync(fd))
-		err = -errno;
-	if (close(fd) && !err)
-		err = -errno;
-	if (err)
-		unlink(path);
-	return err;
+	return tppgate_replace_file(path, data, len, mode, false);
 }
 
 int tppctl_include_load(void *ctx, const char *from, const char *path,

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "tppctl.h"
 
 static int parse_uint(struct tppctl_ctx *ctx, const char *opt, const char *s,
@@ -124,11 +125,11 @@ int keygen_main(int argc, char **argv, struct tppctl_ctx *ctx)
 		fprintf(ctx->err, "tppctl: keygen: %s\n", err);
 		return ret == -EINVAL ? -TPPCTL_EUSAGE : ret;
 	}
-	ret = tppctl_create_file(key_path, key, klen, 0600);
+	ret = tppgate_create_file(key_path, key, klen, 0600);
 	if (ret) {
 		tppctl_file_error(ctx, key_path, ret);
 	} else {
-		ret = tppctl_create_file(cert_path, cert, clen, 0644);
+		ret = tppgate_create_file(cert_path, cert, clen, 0644);
 		if (ret) {
 			tppctl_file_error(ctx, cert_path, ret);
 			unlink(key_path);

@@ -105,14 +105,12 @@ void tppctl_report_policy(struct tppctl_ctx *ctx, struct tppgate_handle *h,
 			  int err, const char *cmd, const void *blob,
 			  size_t blen);
 
-/* files.c: the only file I/O; "-" is standard input or output */
+/* files.c: file I/O for the commands (lib/fileio.c underneath); "-" is
+ * standard input or output */
 int tppctl_read_file(const char *path, size_t max, char **buf, size_t *len);
 /* Writes through a temporary file and rename(), so a reader never sees half. */
 int tppctl_write_file(const char *path, const void *data, size_t len,
 		      mode_t mode);
-/* Creates @path, which must not exist yet (for keys). */
-int tppctl_create_file(const char *path, const void *data, size_t len,
-		       mode_t mode);
 /* struct tppgate_include_ops: @path relative to the directory of @from. */
 int tppctl_include_load(void *ctx, const char *from, const char *path,
 			char **text, size_t *len, char **name);

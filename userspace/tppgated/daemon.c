@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "fileio.h"
 
 uint64_t tppgated_boot_ms(void)
 {
@@ -84,32 +85,21 @@ static void retry_later(struct daemon *d)
 static int read_policy_file(const char *path, uint8_t **buf, size_t *len)
 {
 	struct stat st;
-	ssize_t n;
-	int fd, err = 0;
+	char *text;
+	int fd, err;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st)) {
+	if (fstat(fd, &st))
 		err = -errno;
-	} else if (!S_ISREG(st.st_mode)) {
+	else if (!S_ISREG(st.st_mode))
 		err = -EINVAL;
-	} else if ((size_t)st.st_size > TPPGATE_FILE_MAX) {
-		err = -EFBIG;
-	} else {
-		*buf = malloc((size_t)st.st_size + 1);
-		if (!*buf) {
-			err = -ENOMEM;
-		} else {
-			n = read(fd, *buf, (size_t)st.st_size);
-			if (n != st.st_size) {
-				err = n < 0 ? -errno : -EIO;
-				free(*buf);
-			}
-			*len = (size_t)st.st_size;
-		}
-	}
+	else
+		err = tppgate_read_fd(fd, TPPGATE_FILE_MAX, &text, len);
 	close(fd);
+	if (!err)
+		*buf = (uint8_t *)text;
 	return err;
 }
 

@@ -11,8 +11,17 @@
 #include <openssl/evp.h>
 
 #include "etcd.h"
+#include "tppgated.h"
 
 #define ETCD_REPLY_MAX	(64 * 1024 * 1024)
+
+/* HTTP requests sent by this process (all connections): bench-ledger. */
+static uint64_t requests;
+
+uint64_t etcd_requests(void)
+{
+	return __atomic_load_n(&requests, __ATOMIC_RELAXED);
+}
 
 struct etcd {
 	CURL *curl;
@@ -240,12 +249,34 @@ static int on_progress(void *user, curl_off_t a, curl_off_t b, curl_off_t c,
 	return s->stop && *s->stop;
 }
 
+/*
+ * What a transport failure most likely means, for the message: a TLS
+ * server closes the connection after the handshake when it refuses our
+ * client certificate (TLS 1.3), and closes it without a word when it
+ * gets plain HTTP.
+ */
+static const char *hint(const char *url, CURLcode rc)
+{
+	bool tls = !strncmp(url, "https://", 8);
+
+	if (rc == CURLE_PEER_FAILED_VERIFICATION)
+		return " (the server's certificate is not signed by [etcd] cacert, or does not name this host)";
+	if (rc == CURLE_SSL_CONNECT_ERROR && tls)
+		return " (TLS handshake refused: check [etcd] cacert, cert and key)";
+	if (!tls && rc == CURLE_GOT_NOTHING)
+		return " (the server closed the connection without an answer: does the endpoint want https://?)";
+	if (tls && (rc == CURLE_GOT_NOTHING || rc == CURLE_SEND_ERROR ||
+		    rc == CURLE_RECV_ERROR))
+		return " (the server closed the TLS connection: it wants a client certificate ([etcd] cert and key) or does not trust ours)";
+	return "";
+}
+
 /* One attempt at one endpoint. Return: the HTTP status, or -errno. */
 static long attempt(struct etcd *e, const char *path, const char *body,
 		    struct sink *s, bool stream, char *err, size_t errlen)
 {
+	char url[ETCD_URL_MAX + 64], cerr[CURL_ERROR_SIZE] = "";
 	struct curl_slist *h = NULL;
-	char url[ETCD_URL_MAX + 64];
 	long code = 0;
 	CURLcode rc;
 
@@ -258,6 +289,7 @@ static long attempt(struct etcd *e, const char *path, const char *body,
 	curl_easy_setopt(e->curl, CURLOPT_HTTPHEADER, h);
 	curl_easy_setopt(e->curl, CURLOPT_POSTFIELDS, body);
 	curl_easy_setopt(e->curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e->curl, CURLOPT_ERRORBUFFER, cerr);
 	curl_easy_setopt(e->curl, CURLOPT_CONNECTTIMEOUT_MS, (long)e->timeout_ms);
 	if (!stream)
 		curl_easy_setopt(e->curl, CURLOPT_TIMEOUT_MS, (long)e->timeout_ms);
@@ -279,15 +311,18 @@ static long attempt(struct etcd *e, const char *path, const char *body,
 		curl_easy_setopt(e->curl, CURLOPT_SSLCERT, e->cfg.cert);
 	if (e->cfg.key[0])
 		curl_easy_setopt(e->curl, CURLOPT_SSLKEY, e->cfg.key);
+	__atomic_add_fetch(&requests, 1, __ATOMIC_RELAXED);
 	rc = curl_easy_perform(e->curl);
+	curl_easy_setopt(e->curl, CURLOPT_ERRORBUFFER, NULL);
 	curl_slist_free_all(h);
 	if (rc == CURLE_WRITE_ERROR && s->cb && s->cb_ret)
 		return 200;
 	if (rc == CURLE_ABORTED_BY_CALLBACK)
 		return 200;
 	if (rc != CURLE_OK) {
-		snprintf(err, errlen, "%s: %s", e->url[e->cur],
-			 curl_easy_strerror(rc));
+		snprintf(err, errlen, "%s: %s%s", e->url[e->cur],
+			 cerr[0] ? cerr : curl_easy_strerror(rc),
+			 hint(e->url[e->cur], rc));
 		return rc == CURLE_OPERATION_TIMEDOUT ? -ETIMEDOUT : -EIO;
 	}
 	curl_easy_getinfo(e->curl, CURLINFO_RESPONSE_CODE, &code);
@@ -372,6 +407,8 @@ static int run(struct etcd *e, const char *path, json_t *body, struct sink *s,
 			 code, msg[0] ? msg : "no message");
 		if (e->cfg.user[0] && strstr(msg, "token") && !reauth) {
 			/* Tokens expire (simple tokens after 5 min idle). */
+			log_debug("etcd: %s; authenticating as '%s' again", err,
+				  e->cfg.user);
 			e->auth[0] = '\0';
 			reauth = 1;
 			json_decref(r);

@@ -77,6 +77,9 @@ int etcd_stream(struct etcd *e, const char *path, json_t *body,
 		etcd_line_cb cb, void *arg, volatile int *stop, char *err,
 		size_t errlen);
 
+/* How many HTTP requests this process has sent to etcd (any connection). */
+uint64_t etcd_requests(void);
+
 /* base64 of @len bytes as a JSON string; the gateway's bytes fields. */
 json_t *etcd_b64(const void *data, size_t len);
 json_t *etcd_b64s(const char *s);

@@ -50,10 +50,12 @@
  * @has_cap, @cap: its cluster cap
  * @mine, @others: our share and the sum of everyone else's
  * @mine_rev: our key's mod_revision, 0 if absent
+ * @mine_lease, @mine_serial: its lease and the serial in its value
  * @n: node keys, ours included
  */
 struct snap {
 	uint64_t rev, policy_rev, cap, mine, mine_rev, others, serial;
+	uint64_t mine_lease, mine_serial;
 	bool has_policy, has_cap;
 	unsigned int n;
 };
@@ -417,6 +419,16 @@ uint64_t ledger_etcd_value_tpp(const char *text, size_t len)
 	return v;
 }
 
+/* The policy serial a node key's value names (0 if none). */
+static uint64_t value_serial(const char *text, size_t len)
+{
+	json_t *j = json_loadb(text, len, 0, NULL);
+	uint64_t v = etcd_u64(j, "serial");
+
+	json_decref(j);
+	return v;
+}
+
 static int read_snap(struct ledger *l, json_t *range, uint64_t rev,
 		     struct snap *s)
 {
@@ -448,6 +460,8 @@ static int read_snap(struct ledger *l, json_t *range, uint64_t rev,
 			if (!strcmp((char *)key, l->mykey)) {
 				s->mine = t;
 				s->mine_rev = etcd_u64(kv, "mod_revision");
+				s->mine_lease = etcd_u64(kv, "lease");
+				s->mine_serial = val ? value_serial((char *)val, vlen) : 0;
 			} else {
 				s->others += t;
 			}
@@ -567,7 +581,7 @@ static int etcd_reserve(struct ledger *l, const struct ledger_req *req,
 	uint64_t t0 = now_ms(), lease, deadline, cap = 0, hold = 0;
 	json_t *r = NULL, *range = NULL, *cmp;
 	struct snap s;
-	bool lost, capped, use_cache, done = false;
+	bool lost, capped, use_cache, same, done = false;
 	int ret = 0, i;
 
 	l->attempts++;
@@ -619,6 +633,12 @@ static int etcd_reserve(struct ledger *l, const struct ledger_req *req,
 			continue;
 		grow = hold > s.mine && capped && !l->unguarded;
 		/*
+		 * Nothing to change (a renewal): only check that our key is as
+		 * we saw it. A write would fail every other host's guard.
+		 */
+		same = !grow && !l->unguarded && s.mine_rev && hold == s.mine &&
+		       s.mine_serial == req->serial && s.mine_lease == lease;
+		/*
 		 * Growing: the guard over every other key and the policy.
 		 * Otherwise only our own key must be as we saw it: it cannot
 		 * have expired and been recreated from 0 without a guard.
@@ -629,9 +649,10 @@ static int etcd_reserve(struct ledger *l, const struct ledger_req *req,
 				"target", "MOD", "result", "EQUAL",
 				"mod_revision", etcd_u64_json(s.mine_rev));
 		ret = etcd_post(l->main, "/v3/kv/txn",
-				json_pack("{s:o, s:[{s:o}], s:[{s:o}]}",
+				json_pack("{s:o, s:o, s:[{s:o}]}",
 					  "compare", cmp,
-					  "success", "request_put", put_mine(l, lease, hold, req->serial),
+					  "success", same ? json_array() :
+					  json_pack("[{s:o}]", "request_put", put_mine(l, lease, hold, req->serial)),
 					  "failure", "request_range", range_prefix(l)),
 				&r, err, errlen);
 		if (lease_gone(ret, err)) {
@@ -653,7 +674,11 @@ static int etcd_reserve(struct ledger *l, const struct ledger_req *req,
 			done = true;
 			l->cache = s;
 			l->cache.mine = hold;
-			l->cache.mine_rev = w;
+			if (!same) {
+				l->cache.mine_rev = w;
+				l->cache.mine_lease = lease;
+				l->cache.mine_serial = req->serial;
+			}
 			/* A guarded commit at w saw no other key move since rev. */
 			if (grow)
 				l->cache.rev = w;

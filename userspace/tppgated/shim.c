@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "kernel.h"
 #include "ledger.h"
 
@@ -61,37 +62,6 @@ static int refuse(struct kernel *k, int err, const char *msg)
 {
 	snprintf(k->errmsg, sizeof(k->errmsg), "tppgate-shim: %s", msg);
 	return err;
-}
-
-static int read_file(const char *path, char **buf, size_t *len)
-{
-	struct stat st;
-	ssize_t n;
-	int fd, err = 0;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) || st.st_size > SHIM_FILE_MAX) {
-		close(fd);
-		return -EFBIG;
-	}
-	*buf = malloc((size_t)st.st_size + 1);
-	if (!*buf) {
-		close(fd);
-		return -ENOMEM;
-	}
-	n = read(fd, *buf, (size_t)st.st_size);
-	if (n < 0)
-		err = -errno;
-	close(fd);
-	if (err) {
-		free(*buf);
-		return err;
-	}
-	(*buf)[n] = '\0';
-	*len = (size_t)n;
-	return 0;
 }
 
 static int get_num(json_t *o, const char *key, uint64_t max, uint64_t *v)
@@ -132,7 +102,7 @@ static int load_devices(struct kernel *k, char *err, size_t errlen)
 	char *text;
 	int ret;
 
-	ret = read_file(k->cfg.shim_devices, &text, &len);
+	ret = tppgate_read_file(k->cfg.shim_devices, SHIM_FILE_MAX, &text, &len);
 	if (ret) {
 		snprintf(err, errlen, "%s: %s", k->cfg.shim_devices, strerror(-ret));
 		return ret;
@@ -310,12 +280,10 @@ static void hex(char *out, const uint8_t *p, size_t n)
 
 static int save(struct kernel *k)
 {
-	char tmp[TPPGATED_PATH_MAX + 8];
 	json_t *j, *devs;
-	char *hexblob;
+	char *hexblob, *text;
 	size_t i;
-	int err = 0;
-	FILE *f;
+	int err;
 
 	hexblob = calloc(1, 2 * k->blen + 1);
 	if (!hexblob)
@@ -342,14 +310,10 @@ static int save(struct kernel *k)
 	free(hexblob);
 	if (!j)
 		return -ENOMEM;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", k->cfg.shim_state);
-	f = fopen(tmp, "we");
-	if (!f || json_dumpf(j, f, JSON_INDENT(1)) || fflush(f) || fsync(fileno(f)))
-		err = -EIO;
-	if (f && fclose(f))
-		err = -EIO;
-	if (!err && rename(tmp, k->cfg.shim_state))
-		err = -errno;
+	text = json_dumps(j, JSON_INDENT(1));
+	err = text ? tppgate_replace_file(k->cfg.shim_state, text, strlen(text),
+					   0600, false) : -ENOMEM;
+	free(text);
 	json_decref(j);
 	return err;
 }
@@ -562,7 +526,7 @@ static int shim_policy_set(struct kernel *k, const void *blob, size_t blen,
 
 	k->errmsg[0] = '\0';
 	if (k->cfg.shim_cert[0]) {
-		err = read_file(k->cfg.shim_cert, &cert, &clen);
+		err = tppgate_read_file(k->cfg.shim_cert, SHIM_FILE_MAX, &cert, &clen);
 		if (err)
 			return refuse(k, -ENOKEY, "cannot read the trusted certificate");
 		err = tppgate_verify(blob, blen, sig, slen, cert, clen, msg,

@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The local ledger's state file. A crash at any instant leaves either the
- * old file or the new one, never a mix and never none: the new state goes
- * to a temporary file that is fsync'ed, then renamed over the old one
- * (atomic within a file system), then the directory is fsync'ed so that
+ * old file or the new one, never a mix and never none (lib/fileio.c), and
  * the rename itself survives a power cut.
  */
 #include <errno.h>
@@ -14,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "ledger.h"
 
 #define STATE_VERSION	1
@@ -130,59 +129,27 @@ out:
 	return ret;
 }
 
-static int write_all(int fd, const char *p, size_t len)
-{
-	ssize_t n;
-
-	while (len) {
-		n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int ledger_state_write(const char *dir, const struct ledger_state *s)
 {
-	char tmp[TPPGATED_PATH_MAX + 32], path[TPPGATED_PATH_MAX + 32];
-	char *text;
-	int fd, dfd, err;
+	char path[TPPGATED_PATH_MAX + 32];
+	char *text, *line;
+	size_t len;
+	int err;
 
-	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, LEDGER_STATE_FILE);
 	snprintf(path, sizeof(path), "%s/%s", dir, LEDGER_STATE_FILE);
 	text = ledger_state_format(s);
 	if (!text)
 		return -ENOMEM;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-		  0600);
-	if (fd < 0) {
-		err = -errno;
+	len = strlen(text);
+	line = realloc(text, len + 2);
+	if (!line) {
 		free(text);
-		return err;
+		return -ENOMEM;
 	}
-	err = write_all(fd, text, strlen(text));
-	if (!err)
-		err = write_all(fd, "\n", 1);
-	free(text);
-	if (!err && fsync(fd))
-		err = -errno;
-	if (close(fd) && !err)
-		err = -errno;
-	if (!err && rename(tmp, path))
-		err = -errno;
-	if (err) {
-		unlink(tmp);
-		return err;
-	}
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return -errno;
-	err = fsync(dfd) ? -errno : 0;
-	close(dfd);
+	line[len++] = '\n';
+	line[len] = '\0';
+	err = tppgate_replace_file(path, line, len, 0600, true);
+	free(line);
 	return err;
 }
 
