@@ -451,6 +451,9 @@ static inline int pwrite_file(const char *path, const void *buf, size_t len, off
 /* QEMU's Q35 host bridge and its PCI Express (MMCONFIG) base register. */
 #define HOST_BRIDGE_CONFIG "/sys/bus/pci/devices/0000:00:00.0/config"
 #define PCIEXBAR 0x60
+/* Its ICH9 LPC bridge: ACPI I/O base (PMBASE) and enable (ACPI_CNTL, 0x44). */
+#define LPC_CONFIG "/sys/bus/pci/devices/0000:00:1f.0/config"
+#define PMBASE 0x40
 
 /*
  * Suspend to RAM (S3) for about @secs seconds: the host wakes the guest
@@ -464,7 +467,7 @@ static inline long long suspend_for(int secs)
 {
 	long long gap = clock_ns(CLOCK_BOOTTIME) - clock_ns(CLOCK_MONOTONIC);
 	char states[128], what[32];
-	unsigned char pciexbar[8];
+	unsigned char pciexbar[8], pmbase[8];
 	int ret;
 
 	if (read_file("/sys/power/mem_sleep", states, sizeof(states)) ||
@@ -473,19 +476,26 @@ static inline long long suspend_for(int secs)
 	snprintf(what, sizeof(what), "wake %d", secs);
 	ret = pread_file(HOST_BRIDGE_CONFIG, pciexbar, sizeof(pciexbar), PCIEXBAR);
 	if (!ret)
+		ret = pread_file(LPC_CONFIG, pmbase, sizeof(pmbase), PMBASE);
+	if (!ret)
 		ret = host_request(what);
 	if (!ret)
 		ret = write_file("/sys/power/state", "mem");
 	/*
 	 * QEMU resets the machine on the wake-up and SeaBIOS's resume does
-	 * not set the Q35 host bridge's PCIEXBAR again: without it there is no
-	 * extended config space (AER, SR-IOV) for the rest of the boot. Put
-	 * it back as firmware would (high half first, the enable bit last).
+	 * not set the Q35 host bridge's PCIEXBAR again, nor the LPC bridge's
+	 * ACPI I/O base and enable: without them there is no extended config
+	 * space (AER, SR-IOV) and no further S3 or power-off for the rest of
+	 * the boot. Put them back as firmware would (enable bits last).
 	 */
 	if (!ret)
 		ret = pwrite_file(HOST_BRIDGE_CONFIG, pciexbar + 4, 4, PCIEXBAR + 4);
 	if (!ret)
 		ret = pwrite_file(HOST_BRIDGE_CONFIG, pciexbar, 4, PCIEXBAR);
+	if (!ret)
+		ret = pwrite_file(LPC_CONFIG, pmbase, 4, PMBASE);
+	if (!ret)
+		ret = pwrite_file(LPC_CONFIG, pmbase + 4, 4, PMBASE + 4);
 	if (ret)
 		return ret;
 	return (clock_ns(CLOCK_BOOTTIME) - clock_ns(CLOCK_MONOTONIC) - gap) / 1000000000LL;
