@@ -8,8 +8,15 @@
  * failed claim is a path the gate must get right: the device stays
  * quarantined in intent, with no driver, and an administrator's intent
  * stays.
+ *
+ * /sys/kernel/debug/tppgate/fail_evaluate takes a count: that many of the
+ * next evaluations fail their allocation as if memory ran out (reading it
+ * gives what is left). Nothing in the VM makes a small kcalloc() fail on
+ * cue, and an evaluation that runs out of memory must retry, backing off,
+ * until it succeeds.
  */
 
+#include <linux/atomic.h>
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/pci.h>
@@ -24,6 +31,8 @@ static struct dentry *dir;
 /* Protects fail_bdf. */
 static DEFINE_SPINLOCK(lock);
 static char fail_bdf[TPPGATE_BDF_MAX + 1];
+/* How many of the next evaluations fail their allocation. */
+static atomic_t fail_evaluate = ATOMIC_INIT(0);
 
 static ssize_t fail_claim_write(struct file *file, const char __user *buf,
 				size_t len, loff_t *ppos)
@@ -77,6 +86,18 @@ bool tppgate_fault_fail_claim(struct pci_dev *pdev)
 }
 
 /**
+ * tppgate_fault_fail_evaluate() - should this evaluation's allocation fail?
+ *
+ * Counts one injected failure down.
+ *
+ * Return: true if the test asked for more failed evaluations.
+ */
+bool tppgate_fault_fail_evaluate(void)
+{
+	return atomic_dec_if_positive(&fail_evaluate) >= 0;
+}
+
+/**
  * tppgate_fault_init() - create /sys/kernel/debug/tppgate
  *
  * Return: 0 (debugfs errors are not the module's to fail on).
@@ -85,6 +106,7 @@ int tppgate_fault_init(void)
 {
 	dir = debugfs_create_dir("tppgate", NULL);
 	debugfs_create_file("fail_claim", 0600, dir, NULL, &fail_claim_fops);
+	debugfs_create_atomic_t("fail_evaluate", 0600, dir, &fail_evaluate);
 	return 0;
 }
 

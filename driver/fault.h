@@ -15,6 +15,7 @@ struct pci_dev;
 int tppgate_fault_init(void);
 void tppgate_fault_uninit(void);
 bool tppgate_fault_fail_claim(struct pci_dev *pdev);
+bool tppgate_fault_fail_evaluate(void);
 #else
 static inline int tppgate_fault_init(void)
 {
@@ -26,6 +27,11 @@ static inline void tppgate_fault_uninit(void)
 }
 
 static inline bool tppgate_fault_fail_claim(struct pci_dev *pdev)
+{
+	return false;
+}
+
+static inline bool tppgate_fault_fail_evaluate(void)
 {
 	return false;
 }

@@ -381,7 +381,10 @@ void tppgate_gate_evaluate(void)
 		retry_later();
 		return;
 	}
-	scratch = kcalloc(n + 1, sizeof(*scratch), GFP_KERNEL);
+	if (tppgate_fault_fail_evaluate())
+		scratch = NULL;
+	else
+		scratch = kcalloc(n + 1, sizeof(*scratch), GFP_KERNEL);
 	if (scratch) {
 		limit_of(p, &limit);
 		tppgate_decide(p, &limit, d, n, scratch);

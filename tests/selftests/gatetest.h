@@ -388,4 +388,117 @@ static inline int unload_module(const char *name)
 	return syscall(SYS_delete_module, name, O_NONBLOCK) ? -errno : 0;
 }
 
+/*
+ * Ask the host for something only QEMU can do (tests/vm/lib.bash,
+ * vm_host_watch): @what is "wake [SECS]" (wake the suspended guest, SECS
+ * seconds after it suspended), "pcie_aer_inject_error ..." or "device_del
+ * ID", as HMP has them. The request is a line on the results port; the
+ * host acts on it later, so the caller waits for the outcome. Returns 0,
+ * or -ENOSYS when no host listens (no tppvm.host=1 on the command line).
+ */
+static inline int host_request(const char *what)
+{
+	char cmdline[1024], line[256];
+	int fd, n, ret = 0;
+
+	if (read_file("/proc/cmdline", cmdline, sizeof(cmdline)) ||
+	    !strstr(cmdline, "tppvm.host=1"))
+		return -ENOSYS;
+	fd = open("/dev/ttyS1", O_WRONLY | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	fflush(stdout);
+	n = snprintf(line, sizeof(line), "@@TPPGATE-HOST %s\n", what);
+	if (write(fd, line, n) != n)
+		ret = -EIO;
+	close(fd);
+	return ret;
+}
+
+static inline long long clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* @len bytes of @path at @off, as pread(2) and pwrite(2); 0 or -errno. */
+static inline int pread_file(const char *path, void *buf, size_t len, off_t off)
+{
+	int fd = open(path, O_RDONLY), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (pread(fd, buf, len, off) != (ssize_t)len)
+		ret = -EIO;
+	close(fd);
+	return ret;
+}
+
+static inline int pwrite_file(const char *path, const void *buf, size_t len, off_t off)
+{
+	int fd = open(path, O_WRONLY), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (pwrite(fd, buf, len, off) != (ssize_t)len)
+		ret = -EIO;
+	close(fd);
+	return ret;
+}
+
+/* QEMU's Q35 host bridge and its PCI Express (MMCONFIG) base register. */
+#define HOST_BRIDGE_CONFIG "/sys/bus/pci/devices/0000:00:00.0/config"
+#define PCIEXBAR 0x60
+/* Its ICH9 LPC bridge: ACPI I/O base (PMBASE) and enable (ACPI_CNTL, 0x44). */
+#define LPC_CONFIG "/sys/bus/pci/devices/0000:00:1f.0/config"
+#define PMBASE 0x40
+
+/*
+ * Suspend to RAM (S3) for about @secs seconds: the host wakes the guest
+ * (QEMU's system_wakeup). Suspend to idle with an RTC alarm, what rtcwake
+ * -m freeze does, never resumes in QEMU 7.2 under TCG. Returns how long the
+ * kernel says it was suspended (CLOCK_BOOTTIME gained over CLOCK_MONOTONIC),
+ * in seconds; -ENOSYS if the VM cannot (no host, no S3), or a negative
+ * errno.
+ */
+static inline long long suspend_for(int secs)
+{
+	long long gap = clock_ns(CLOCK_BOOTTIME) - clock_ns(CLOCK_MONOTONIC);
+	char states[128], what[32];
+	unsigned char pciexbar[8], pmbase[8];
+	int ret;
+
+	if (read_file("/sys/power/mem_sleep", states, sizeof(states)) ||
+	    !strstr(states, "deep") || write_file("/sys/power/mem_sleep", "deep"))
+		return -ENOSYS;
+	snprintf(what, sizeof(what), "wake %d", secs);
+	ret = pread_file(HOST_BRIDGE_CONFIG, pciexbar, sizeof(pciexbar), PCIEXBAR);
+	if (!ret)
+		ret = pread_file(LPC_CONFIG, pmbase, sizeof(pmbase), PMBASE);
+	if (!ret)
+		ret = host_request(what);
+	if (!ret)
+		ret = write_file("/sys/power/state", "mem");
+	/*
+	 * QEMU resets the machine on the wake-up and SeaBIOS's resume does
+	 * not set the Q35 host bridge's PCIEXBAR again, nor the LPC bridge's
+	 * ACPI I/O base and enable: without them there is no extended config
+	 * space (AER, SR-IOV) and no further S3 or power-off for the rest of
+	 * the boot. Put them back as firmware would (enable bits last).
+	 */
+	if (!ret)
+		ret = pwrite_file(HOST_BRIDGE_CONFIG, pciexbar + 4, 4, PCIEXBAR + 4);
+	if (!ret)
+		ret = pwrite_file(HOST_BRIDGE_CONFIG, pciexbar, 4, PCIEXBAR);
+	if (!ret)
+		ret = pwrite_file(LPC_CONFIG, pmbase, 4, PMBASE);
+	if (!ret)
+		ret = pwrite_file(LPC_CONFIG, pmbase + 4, 4, PMBASE + 4);
+	if (ret)
+		return ret;
+	return (clock_ns(CLOCK_BOOTTIME) - clock_ns(CLOCK_MONOTONIC) - gap) / 1000000000LL;
+}
+
 #endif /* _TPPGATE_GATETEST_H */

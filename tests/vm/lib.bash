@@ -313,20 +313,77 @@ vm_build_initramfs()
 		gzip -1 >"$b/initramfs.cpio.gz"
 }
 
+# vm_host_watch RAW MON QPID: the host's side of what the guest asks of
+# QEMU itself (gatetest.h host_request()): each line "@@TPPGATE-HOST WHAT"
+# the guest writes on its results port becomes an HMP command on QEMU's
+# monitor, whose input is the FIFO MON.in (output MON.out, logged to
+# MON.log). Ends when QEMU (process QPID) does. WHAT is one of
+#   wake [SECS]                    once the guest is suspended (S3), wait
+#                                  SECS seconds (default 0), system_wakeup
+#   pcie_aer_inject_error ARGS     as HMP has it (an AER error on a device)
+#   device_del ID                  hot-unplug a device (pciehp, the button)
+# and nothing else.
+vm_host_watch()
+{
+	local raw=$1 mon=$2 qpid=$3 line what secs n i
+
+	# Read-write opens of the FIFOs never wait for QEMU to open its end.
+	exec 7<>"$mon.in" 8<>"$mon.out"
+	cat <&8 >>"$mon.log" &
+	tail --pid="$qpid" -n +1 -F "$raw" 2>/dev/null | while IFS= read -r line; do
+		line=${line%$'\r'}
+		case $line in
+		"@@TPPGATE-HOST "*) what=${line#@@TPPGATE-HOST } ;;
+		*) continue ;;
+		esac
+		echo "tests/vm: guest asks: $what" >>"$mon.log"
+		case $what in
+		wake | "wake "*)
+			secs=${what#wake}
+			# The guest asks before it suspends: wait for a new
+			# "suspended" answer (a bound of 5 minutes).
+			n=$(grep -c 'VM status: paused (suspended)' "$mon.log")
+			for ((i = 0; i < 600; i++)); do
+				echo "info status" >&7
+				sleep 0.5
+				[ "$(grep -c 'VM status: paused (suspended)' "$mon.log")" -gt "$n" ] && break
+			done
+			sleep "${secs:-0}"
+			echo system_wakeup >&7
+			;;
+		"pcie_aer_inject_error "* | "device_del "*)
+			echo "$what" >&7
+			;;
+		*)
+			echo "tests/vm: refused: $what" >>"$mon.log"
+			;;
+		esac
+	done
+	kill "$!" 2>/dev/null
+	exec 7>&- 8<&-
+}
+
 # vm_boot KVER MODE CONSOLE RAW [interactive]: boot the VM once.
 # MODE is what the guest's init does (run, shell, demo). Non-interactive
 # boots have the console in CONSOLE and a hard timeout; interactive ones
 # have the console on this terminal (Ctrl-A X quits QEMU). The guest's test
-# results come back on its second serial port, into RAW.
+# results come back on its second serial port, into RAW. A second monitor
+# of QEMU's, on FIFOs beside RAW, serves what the guest asks of the host
+# (vm_host_watch; tppvm.host=1 tells the guest it may ask).
 # shellcheck disable=SC2054 # QEMU options have commas
 vm_boot()
 {
 	local kver=$1 mode=$2 console=$3 raw=$4 interactive=${5:-} ret=0
 	local -a qemu
-	local addr
+	local addr mon=${4%.raw}.monitor qpid
 
-	# q35: PCI Express, whose extended config space SR-IOV needs.
-	qemu=(qemu-system-x86_64 -machine q35 -m 512M -smp 1 -nographic -no-reboot)
+	# q35: PCI Express, whose extended config space SR-IOV needs. S3 is
+	# on (QEMU leaves it off on q35) for the suspend tests, which the
+	# host wakes.
+	qemu=(qemu-system-x86_64 -machine q35 -m 512M -smp "${TPPGATE_VM_SMP:-1}" -nographic -no-reboot)
+	qemu+=(-global ICH9-LPC.disable_s3=0)
+	# Native PCIe hotplug (pciehp) for the root ports, not ACPI's.
+	qemu+=(-global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off)
 	if [ "${TPPGATE_KVM:-0}" = 1 ]; then
 		qemu+=(-accel kvm -cpu host)
 	else
@@ -334,7 +391,7 @@ vm_boot()
 	fi
 	qemu+=(-uuid "$VM_UUID")
 	qemu+=(-kernel "/boot/vmlinuz-$kver" -initrd "$VM_BUILD/$kver/initramfs.cpio.gz")
-	qemu+=(-append "console=ttyS0 panic_on_warn=1 panic=-1 oops=panic quiet loglevel=5 tppvm.mode=$mode${interactive:+ tppvm.interactive=1}${TPPGATE_VM_ONLY:+ tppvm.only=${TPPGATE_VM_ONLY// /,}}")
+	qemu+=(-append "console=ttyS0 panic_on_warn=1 panic=-1 oops=panic quiet loglevel=5 tppvm.mode=$mode tppvm.host=1${interactive:+ tppvm.interactive=1}${TPPGATE_VM_ONLY:+ tppvm.only=${TPPGATE_VM_ONLY// /,}}")
 	# 00:02.0 std VGA (the boot VGA device), 00:03.0 e1000, 00:05.0 an
 	# NVMe controller with two SR-IOV virtual functions (00:05.1, 00:05.2
 	# once enabled), 00:10.0-00:13.0 edu. The NIC's backend is isolated
@@ -347,16 +404,37 @@ vm_boot()
 	for addr in $VM_EDU_ADDRS; do
 		qemu+=(-device "edu,addr=$addr.0")
 	done
+	# Two hotplug-capable PCIe root ports (00:1c.0, 00:1c.1), each with a
+	# virtio serial controller (1af4:1043, class 0x0780; the VM has no
+	# virtio driver) that has an AER capability: QEMU ids aerdev (01:00.0)
+	# to inject AER errors into and plugdev (02:00.0) to hot-unplug, made
+	# accelerators by the tests with ids=.
+	qemu+=(-device pcie-root-port,id=rp1,bus=pcie.0,addr=1c.0,multifunction=on,chassis=1,slot=1)
+	qemu+=(-device virtio-serial-pci,id=aerdev,bus=rp1,addr=00.0,disable-legacy=on,aer=on)
+	qemu+=(-device pcie-root-port,id=rp2,bus=pcie.0,addr=1c.1,chassis=2,slot=2)
+	qemu+=(-device virtio-serial-pci,id=plugdev,bus=rp2,addr=00.0,disable-legacy=on,aer=on)
 	qemu+=(-chardev "file,id=results,path=$raw" -device isa-serial,chardev=results)
+	rm -f "$mon.in" "$mon.out" "$mon.log"
+	mkfifo "$mon.in" "$mon.out"
+	qemu+=(-chardev "pipe,id=hostmon,path=$mon" -mon chardev=hostmon,mode=readline)
 
 	: >"$raw"
 	if [ -n "$interactive" ]; then
 		qemu+=(-serial mon:stdio)
-		"${qemu[@]}" || ret=$?
+		# In the background, but still reading this terminal.
+		"${qemu[@]}" <&0 &
+		qpid=$!
+		vm_host_watch "$raw" "$mon" "$qpid" &
+		wait "$qpid" || ret=$?
 	else
 		qemu+=(-serial stdio -monitor none)
 		timeout -k 10 "${TPPGATE_VM_TIMEOUT:-1800}" "${qemu[@]}" \
-			</dev/null >"$console" 2>&1 || ret=$?
+			</dev/null >"$console" 2>&1 &
+		qpid=$!
+		vm_host_watch "$raw" "$mon" "$qpid" &
+		wait "$qpid" || ret=$?
 	fi
+	wait "$!"
+	rm -f "$mon.in" "$mon.out"
 	return $ret
 }
