@@ -9,6 +9,7 @@
 #   make bench-policy time policy loads in the VM, by phase (by hand only)
 #   make bench-daemon tppgated's reload latency, RSS, idle wake-ups (by hand)
 #   make bench-ledger the etcd ledger's rate and latency vs raw etcd (by hand)
+#   make bench-scale  cap changes at 100..10,000 simulated hosts (by hand)
 #   make install      install the module (for KDIR) and the tools
 #   make style        checkpatch --strict and sparse on driver/
 
@@ -81,6 +82,13 @@ bench-ledger: deps userspace
 	$(MAKE) -s -C userspace O=$(BUILD)/userspace $(BUILD)/userspace/ledger-race
 	tests/cluster/bench $(BUILD)/userspace
 
+# N hosts in one process on the etcd ledger, N = 100 .. 10,000: time to
+# converge after a lowered and a raised cap, etcd's CPU and memory,
+# keep-alive traffic; a table and a gnuplot SVG in build/bench-scale.
+bench-scale: deps userspace
+	$(MAKE) -s -C userspace O=$(BUILD)/userspace $(BUILD)/userspace/ledger-scale
+	tests/cluster/bench-scale $(BUILD)/userspace $(BUILD)/bench-scale
+
 style:
 	tests/static/run
 
@@ -101,5 +109,5 @@ clean:
 	-$(MAKE) -C driver KDIR=$(KDIR) clean 2>/dev/null
 
 .PHONY: all keys module userspace deps check demo bench-policy bench-daemon \
-	bench-ledger style \
+	bench-ledger bench-scale style \
 	install clean

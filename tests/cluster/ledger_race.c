@@ -31,7 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ledger.h"
+#include "ledger_sim.h"
 
 #define LAT_MAX	(1 << 20)
 
@@ -117,33 +117,15 @@ static int run_ledger(struct tppgated_config *c, int i, double end,
 	return 0;
 }
 
-static uint64_t boot_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_BOOTTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /* The lib mode: every lease renewed on the shared connection. */
 static void renew_all(struct etcd *e, struct ledger **l, int n)
 {
 	char err[512];
+	uint64_t ttl;
 	int i;
 
-	for (i = 0; i < n; i++) {
-		uint64_t id = ledger_etcd_lease(l[i]), t0 = boot_ms();
-		json_t *r = NULL;
-
-		if (!id)
-			continue;
-		if (!etcd_post(e, "/v3/lease/keepalive",
-			       json_pack("{s:o}", "ID", etcd_u64_json(id)), &r, err,
-			       sizeof(err)))
-			ledger_etcd_renewed(l[i], id, t0,
-					    etcd_u64(json_object_get(r, "result"), "TTL"));
-		json_decref(r);
-	}
+	for (i = 0; i < n; i++)
+		sim_renew(e, l[i], &ttl, err, sizeof(err));
 }
 
 static int run_lib(struct tppgated_config *c, int n, double end,
@@ -152,7 +134,7 @@ static int run_lib(struct tppgated_config *c, int n, double end,
 	struct ledger *l[64];
 	char err[512] = "";
 	unsigned int seed = (unsigned int)getpid();
-	uint64_t ka = boot_ms();
+	uint64_t ka = sim_boot_ms();
 	struct etcd *e;
 	int i, failed = 0;
 
@@ -170,8 +152,8 @@ static int run_lib(struct tppgated_config *c, int n, double end,
 		}
 	}
 	while (!failed && now_s() < end) {
-		if (boot_ms() - ka >= (uint64_t)c->ledger_lease * 1000 / 3) {
-			ka = boot_ms();
+		if (sim_boot_ms() - ka >= (uint64_t)c->ledger_lease * 1000 / 3) {
+			ka = sim_boot_ms();
 			renew_all(e, l, n);
 		}
 		for (i = 0; i < n; i++) {
@@ -217,15 +199,8 @@ static int run_raw(struct tppgated_config *c, int i, double end,
 	while (now_s() < end) {
 		double t0 = now_s();
 		uint64_t r0 = etcd_requests();
-		json_t *r = NULL;
-		int ret;
+		int ret = sim_raw_put(e, key, err, sizeof(err));
 
-		ret = etcd_post(e, "/v3/kv/txn",
-				json_pack("{s:[], s:[{s:{s:o, s:o}}]}", "compare",
-					  "success", "request_put", "key", etcd_b64s(key),
-					  "value", etcd_b64s("{\"tpp\": 1}")),
-				&r, err, sizeof(err));
-		json_decref(r);
 		t0 = (now_s() - t0) * 1000;
 		if (ret) {
 			__atomic_add_fetch(&sh->errors, 1, __ATOMIC_RELAXED);

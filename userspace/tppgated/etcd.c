@@ -31,6 +31,7 @@ struct etcd {
 	char password[256];
 	char auth[1024];	/* "Authorization: <token>", or "" */
 	uint32_t timeout_ms;
+	struct etcd_traffic traffic;
 };
 
 json_t *etcd_b64(const void *data, size_t len)
@@ -112,6 +113,11 @@ json_t *etcd_u64_json(uint64_t v)
 
 	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)v);
 	return json_string(buf);
+}
+
+void etcd_traffic(const struct etcd *e, struct etcd_traffic *t)
+{
+	*t = e->traffic;
 }
 
 const char *etcd_endpoint(const struct etcd *e)
@@ -249,6 +255,19 @@ static int on_progress(void *user, curl_off_t a, curl_off_t b, curl_off_t c,
 	return s->stop && *s->stop;
 }
 
+static void count(struct etcd *e)
+{
+	curl_off_t down = 0;
+	long req = 0, hdr = 0;
+
+	curl_easy_getinfo(e->curl, CURLINFO_REQUEST_SIZE, &req);
+	curl_easy_getinfo(e->curl, CURLINFO_HEADER_SIZE, &hdr);
+	curl_easy_getinfo(e->curl, CURLINFO_SIZE_DOWNLOAD_T, &down);
+	e->traffic.requests++;
+	e->traffic.sent += (uint64_t)req;
+	e->traffic.received += (uint64_t)hdr + (uint64_t)down;
+}
+
 /*
  * What a transport failure most likely means, for the message: a TLS
  * server closes the connection after the handshake when it refuses our
@@ -315,6 +334,7 @@ static long attempt(struct etcd *e, const char *path, const char *body,
 	rc = curl_easy_perform(e->curl);
 	curl_easy_setopt(e->curl, CURLOPT_ERRORBUFFER, NULL);
 	curl_slist_free_all(h);
+	count(e);
 	if (rc == CURLE_WRITE_ERROR && s->cb && s->cb_ret)
 		return 200;
 	if (rc == CURLE_ABORTED_BY_CALLBACK)

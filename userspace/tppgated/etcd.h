@@ -57,6 +57,17 @@ bool etcd_name_ok(const char *name);
 int etcd_open(struct etcd **ep, const struct etcd_config *cfg,
 	      uint32_t timeout_ms, char *err, size_t errlen);
 void etcd_close(struct etcd *e);
+/**
+ * struct etcd_traffic - what one connection carried, counted by libcurl
+ * @requests: HTTP requests made (every attempt, answered or not)
+ * @sent: bytes of the requests, headers and body
+ * @received: bytes of the answers, headers and body
+ */
+struct etcd_traffic {
+	uint64_t requests, sent, received;
+};
+
+void etcd_traffic(const struct etcd *e, struct etcd_traffic *t);
 /* The endpoint the last request went to. */
 const char *etcd_endpoint(const struct etcd *e);
 
