@@ -8,7 +8,7 @@
  *   ledger-scale CONF N DEMAND ETCD_PID POLICY
  *
  * CONF is a tppgated.conf ([ledger] lease is the TTL; [etcd] as the
- * daemon's, shards included once the ledger has them). A signed policy
+ * daemon's, [etcd] shards included). A signed policy
  * with serial 1 and the cluster cap N*DEMAND is in etcd already. POLICY is
  * a command: "POLICY make SERIAL CAP" writes a signed policy and prints
  * its path, "POLICY push FILE" pushes it (tppctl push); only the push is
