@@ -322,10 +322,9 @@ static inline int pci_exists(const char *bdf)
 	return access(path, F_OK) == 0;
 }
 
-/* The PCI command register of @bdf, from its config space; -1 on error. */
-static inline int pci_command(const char *bdf)
+/* The first @len bytes of @bdf's config space; 0, or -1 on error. */
+static inline int pci_config_read(const char *bdf, unsigned char *cfg, int len)
 {
-	unsigned char cfg[6];
 	char path[256];
 	int fd, n;
 
@@ -333,9 +332,19 @@ static inline int pci_command(const char *bdf)
 	fd = open(path, O_RDONLY);
 	if (fd < 0)
 		return -1;
-	n = pread(fd, cfg, sizeof(cfg), 0);
+	n = pread(fd, cfg, len, 0);
 	close(fd);
-	return n == sizeof(cfg) ? (cfg[4] | cfg[5] << 8) : -1;
+	return n == len ? 0 : -1;
+}
+
+/* The PCI command register of @bdf, from its config space; -1 on error. */
+static inline int pci_command(const char *bdf)
+{
+	unsigned char cfg[6];
+
+	if (pci_config_read(bdf, cfg, sizeof(cfg)))
+		return -1;
+	return cfg[4] | cfg[5] << 8;
 }
 
 /*

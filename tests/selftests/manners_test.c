@@ -103,16 +103,9 @@ static int config_set16(const char *bdf, int off, unsigned int bits)
 static int pcie_cap(const char *bdf)
 {
 	unsigned char cfg[256];
-	char path[256];
-	int fd, n, pos, hops = 0;
+	int pos, hops = 0;
 
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", bdf);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -1;
-	n = pread(fd, cfg, sizeof(cfg), 0);
-	close(fd);
-	if (n != sizeof(cfg))
+	if (pci_config_read(bdf, cfg, sizeof(cfg)))
 		return -1;
 	for (pos = cfg[PCI_CAPABILITY_LIST] & ~3; pos && hops++ < 48;
 	     pos = cfg[pos + 1] & ~3) {
