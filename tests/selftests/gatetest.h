@@ -322,29 +322,57 @@ static inline int pci_exists(const char *bdf)
 	return access(path, F_OK) == 0;
 }
 
-/* The first @len bytes of @bdf's config space; 0, or -1 on error. */
-static inline int pci_config_read(const char *bdf, unsigned char *cfg, int len)
+/* @len bytes of @path at @off, as pread(2) and pwrite(2); 0 or -errno. */
+static inline int pread_file(const char *path, void *buf, size_t len, off_t off)
+{
+	int fd = open(path, O_RDONLY), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (pread(fd, buf, len, off) != (ssize_t)len)
+		ret = -EIO;
+	close(fd);
+	return ret;
+}
+
+static inline int pwrite_file(const char *path, const void *buf, size_t len, off_t off)
+{
+	int fd = open(path, O_WRONLY), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (pwrite(fd, buf, len, off) != (ssize_t)len)
+		ret = -EIO;
+	close(fd);
+	return ret;
+}
+
+/* @len bytes of @bdf's config space at @off; 0 or -errno. */
+static inline int pci_config_read(const char *bdf, void *buf, size_t len, off_t off)
 {
 	char path[256];
-	int fd, n;
 
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", bdf);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -1;
-	n = pread(fd, cfg, len, 0);
-	close(fd);
-	return n == len ? 0 : -1;
+	return pread_file(path, buf, len, off);
+}
+
+static inline int pci_config_write(const char *bdf, const void *buf, size_t len,
+				   off_t off)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", bdf);
+	return pwrite_file(path, buf, len, off);
 }
 
 /* The PCI command register of @bdf, from its config space; -1 on error. */
 static inline int pci_command(const char *bdf)
 {
-	unsigned char cfg[6];
+	unsigned char cmd[2];
 
-	if (pci_config_read(bdf, cfg, sizeof(cfg)))
+	if (pci_config_read(bdf, cmd, sizeof(cmd), 4 /* PCI_COMMAND */))
 		return -1;
-	return cfg[4] | cfg[5] << 8;
+	return cmd[0] | cmd[1] << 8;
 }
 
 /*
@@ -430,31 +458,6 @@ static inline long long clock_ns(clockid_t id)
 
 	clock_gettime(id, &ts);
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-/* @len bytes of @path at @off, as pread(2) and pwrite(2); 0 or -errno. */
-static inline int pread_file(const char *path, void *buf, size_t len, off_t off)
-{
-	int fd = open(path, O_RDONLY), ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (pread(fd, buf, len, off) != (ssize_t)len)
-		ret = -EIO;
-	close(fd);
-	return ret;
-}
-
-static inline int pwrite_file(const char *path, const void *buf, size_t len, off_t off)
-{
-	int fd = open(path, O_WRONLY), ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (pwrite(fd, buf, len, off) != (ssize_t)len)
-		ret = -EIO;
-	close(fd);
-	return ret;
 }
 
 /* QEMU's Q35 host bridge and its PCI Express (MMCONFIG) base register. */

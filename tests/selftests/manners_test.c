@@ -80,23 +80,14 @@ static int recovery(int fd, int *seen)
 static int config_set16(const char *bdf, int off, unsigned int bits)
 {
 	unsigned char v[2];
-	char path[256];
-	int fd, ret = 0;
+	int ret;
 
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", bdf);
-	fd = open(path, O_RDWR);
-	if (fd < 0)
-		return -errno;
-	if (pread(fd, v, 2, off) != 2) {
-		ret = -EIO;
-	} else {
-		v[0] |= bits & 0xff;
-		v[1] |= bits >> 8;
-		if (pwrite(fd, v, 2, off) != 2)
-			ret = -EIO;
-	}
-	close(fd);
-	return ret;
+	ret = pci_config_read(bdf, v, sizeof(v), off);
+	if (ret)
+		return ret;
+	v[0] |= bits & 0xff;
+	v[1] |= bits >> 8;
+	return pci_config_write(bdf, v, sizeof(v), off);
 }
 
 /* The offset of @bdf's PCI Express capability, or -1. */
@@ -105,7 +96,7 @@ static int pcie_cap(const char *bdf)
 	unsigned char cfg[256];
 	int pos, hops = 0;
 
-	if (pci_config_read(bdf, cfg, sizeof(cfg)))
+	if (pci_config_read(bdf, cfg, sizeof(cfg), 0))
 		return -1;
 	for (pos = cfg[PCI_CAPABILITY_LIST] & ~3; pos && hops++ < 48;
 	     pos = cfg[pos + 1] & ~3) {
