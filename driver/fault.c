@@ -14,10 +14,21 @@
  * gives what is left). Nothing in the VM makes a small kcalloc() fail on
  * cue, and an evaluation that runs out of memory must retry, backing off,
  * until it succeeds.
+ *
+ * /sys/kernel/debug/tppgate/delay_release takes milliseconds: a policy load
+ * that replaced a policy sleeps that long between dropping the gate's mutex
+ * and queueing the old policy's call_rcu(). That is the window in which an
+ * rmmod could pass the module's last rcu_barrier() (issue 6, defect 1); a
+ * test widens it to land an rmmod in it on cue. The module then checks its
+ * own rule: no call_rcu() after the last barrier (a WARN, so the VM's
+ * panic_on_warn fails the run), where a real kernel would run the callback
+ * in freed module text, or not, depending on timing.
  */
 
 #include <linux/atomic.h>
+#include <linux/bug.h>
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/fs.h>
 #include <linux/pci.h>
 #include <linux/spinlock.h>
@@ -33,6 +44,10 @@ static DEFINE_SPINLOCK(lock);
 static char fail_bdf[TPPGATE_BDF_MAX + 1];
 /* How many of the next evaluations fail their allocation. */
 static atomic_t fail_evaluate = ATOMIC_INIT(0);
+/* Milliseconds a load sleeps before it queues the old policy's call_rcu(). */
+static u32 delay_release;
+/* Set once the module's last rcu_barrier() has run. */
+static bool barrier_done;
 
 static ssize_t fail_claim_write(struct file *file, const char __user *buf,
 				size_t len, loff_t *ppos)
@@ -98,6 +113,37 @@ bool tppgate_fault_fail_evaluate(void)
 }
 
 /**
+ * tppgate_fault_delay_release() - sleep as the test asked, before call_rcu()
+ */
+void tppgate_fault_delay_release(void)
+{
+	u32 ms = READ_ONCE(delay_release);
+
+	if (ms)
+		msleep(ms);
+}
+
+/**
+ * tppgate_fault_call_rcu() - a call_rcu() into the module is about to be queued
+ *
+ * Warns if the module's last rcu_barrier() has already run: the callback
+ * could then run after the module's text is freed.
+ */
+void tppgate_fault_call_rcu(void)
+{
+	WARN(READ_ONCE(barrier_done),
+	     "tppgate: call_rcu() queued after the module's last rcu_barrier()\n");
+}
+
+/**
+ * tppgate_fault_barrier_done() - the module's last rcu_barrier() has run
+ */
+void tppgate_fault_barrier_done(void)
+{
+	WRITE_ONCE(barrier_done, true);
+}
+
+/**
  * tppgate_fault_init() - create /sys/kernel/debug/tppgate
  *
  * Return: 0 (debugfs errors are not the module's to fail on).
@@ -107,6 +153,7 @@ int tppgate_fault_init(void)
 	dir = debugfs_create_dir("tppgate", NULL);
 	debugfs_create_file("fail_claim", 0600, dir, NULL, &fail_claim_fops);
 	debugfs_create_atomic_t("fail_evaluate", 0600, dir, &fail_evaluate);
+	debugfs_create_u32("delay_release", 0600, dir, &delay_release);
 	return 0;
 }
 

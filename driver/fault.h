@@ -16,6 +16,9 @@ int tppgate_fault_init(void);
 void tppgate_fault_uninit(void);
 bool tppgate_fault_fail_claim(struct pci_dev *pdev);
 bool tppgate_fault_fail_evaluate(void);
+void tppgate_fault_delay_release(void);
+void tppgate_fault_call_rcu(void);
+void tppgate_fault_barrier_done(void);
 #else
 static inline int tppgate_fault_init(void)
 {
@@ -34,6 +37,18 @@ static inline bool tppgate_fault_fail_claim(struct pci_dev *pdev)
 static inline bool tppgate_fault_fail_evaluate(void)
 {
 	return false;
+}
+
+static inline void tppgate_fault_delay_release(void)
+{
+}
+
+static inline void tppgate_fault_call_rcu(void)
+{
+}
+
+static inline void tppgate_fault_barrier_done(void)
+{
 }
 #endif
 

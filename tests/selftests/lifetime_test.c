@@ -131,6 +131,67 @@ TEST_F_TIMEOUT(life, policy_loads_racing_rmmod_insmod, 140)
 	munmap((void *)accepted, sizeof(*accepted));
 }
 
+/*
+ * The same race, landed on cue (defect 1). The test build's delay_release
+ * makes a load that replaced a policy sleep between dropping the gate's
+ * mutex and queueing the old policy's call_rcu(); rmmod runs while it
+ * sleeps. The module must wait for the load before its last rcu_barrier():
+ * a call_rcu() after that barrier is a WARN (fault.c), which panics the VM.
+ */
+#define DELAY_RELEASE "/sys/kernel/debug/tppgate/delay_release"
+#define DELAY_MS "1500"
+
+TEST_F_TIMEOUT(life, policy_load_sleeping_across_rmmod, 60)
+{
+	struct gctx *c = &self->c;
+	int ret, tries = 0, status;
+	struct timespec t0, t1;
+	struct reply r;
+	struct gpol p;
+	pid_t pid;
+
+	gpol_init(&p, 1);
+	p.node_cap = EDU_TPP;
+	gpol_add(&p, EDU_VENDOR, EDU_DEVICE, EDU_TPP, TPPGATE_ACTION_COUNT);
+	if (access(DELAY_RELEASE, W_OK))
+		SKIP(return, "no " DELAY_RELEASE " in this build: the window cannot be widened");
+	ASSERT_EQ(0, gload(c, &p, &r)) TH_LOG("%s", r.msg);
+	ASSERT_EQ(0, write_file(DELAY_RELEASE, DELAY_MS));
+
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		/* Its own socket: the parent's stays with the parent. */
+		c->sk = open_sock();
+		if (!c->sk)
+			_exit(2);
+		p.serial = 2;
+		_exit(gload(c, &p, &r) ? 1 : 0);
+	}
+	/* Serial 2 is in force once the load is past the mutex, asleep. */
+	ASSERT_TRUE(WAIT_FOR(PROMPT_SECS, !gpolicy_get(c, &r) && r.serial == 2));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		ret = unload_module("tppgate");
+	} while ((ret == -EAGAIN || ret == -EBUSY) && ++tries < 100 &&
+		 !usleep(10000));
+	EXPECT_EQ(0, ret) TH_LOG("rmmod: %s", strerror(-ret));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	TH_LOG("rmmod took %ld ms (the load slept " DELAY_MS " ms)",
+	       (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		TH_LOG("the sleeping load failed (status %#x)", status);
+
+	/* Loaded again and working: a fresh policy admits and the edu runs. */
+	ASSERT_EQ(0, load_module(MODULE, GATE_ARGS));
+	ASSERT_EQ(0, gctx_refam(c));
+	p.serial = 3;
+	ASSERT_EQ(0, gload(c, &p, &r)) TH_LOG("%s", r.msg);
+	EXPECT_TRUE(WAIT_FOR(PROMPT_SECS, edu_works(c->edu[0])));
+	EXPECT_TRUE(WAIT_FOR(PROMPT_SECS, gheld(c, c->edu[1])));
+}
+
 /* A socket in the generic netlink controller's "notify" group. */
 static struct nl_sock *ctrl_notify(void)
 {

@@ -4,15 +4,18 @@
  * suspend to RAM a held device stays held with decoding off and an admitted
  * one keeps working; an AER error on a held device, non-fatal or fatal,
  * recovers (the driver's err_handler votes for recovery) and the device
- * stays held, decoding off; a held device unplugged from its hotplug slot
- * leaves cleanly.
+ * stays held, decoding off; a held device unplugged from its hotplug slot,
+ * or pulled out by surprise, leaves cleanly.
  *
  * What only QEMU can do (wake the guest, inject an AER error, unplug a
  * device) the host does when asked (gatetest.h host_request()). The VM has
  * two PCIe root ports with a virtio serial controller each (1af4:1043, with
  * an AER capability; no virtio driver in the VM), made accelerators here
- * with ids=: AER_BDF for errors, PLUG_BDF for the unplug (tests/vm/lib.bash).
+ * with ids=: AER_BDF for errors and then the surprise removal, PLUG_BDF for
+ * the unplug (tests/vm/lib.bash).
  */
+
+#include <sched.h>
 
 #include <linux/pci_regs.h>
 
@@ -212,27 +215,123 @@ TEST_F_TIMEOUT(manners, suspend_keeps_held_devices_held_and_admitted_working, 12
 }
 
 /*
+ * What the log said since @fd was opened, into *@seen: SURPRISE if pciehp
+ * removed a card it did not power off (its words for that), REMOVED if
+ * the gate announced that @bdf left. Returns *@seen.
+ */
+#define SURPRISE 1
+#define REMOVED 2
+static int removal_logged(int fd, const char *bdf, int *seen)
+{
+	char rec[2048], removed[64];
+	ssize_t n;
+
+	snprintf(removed, sizeof(removed), "tppgate: %s: removed", bdf);
+	while ((n = read(fd, rec, sizeof(rec) - 1)) > 0 || (n < 0 && errno == EPIPE)) {
+		if (n <= 0)
+			continue;
+		rec[n] = '\0';
+		if (strstr(rec, "Card not present") || strstr(rec, "Link Down"))
+			*seen |= SURPRISE;
+		if (strstr(rec, removed))
+			*seen |= REMOVED;
+	}
+	return *seen;
+}
+
+/*
  * device_del of a held device on a hotplug slot: QEMU presses the slot's
  * attention button, pciehp powers the slot off and removes the device. It
  * leaves cleanly: gone from sysfs and from the gate, which still runs
- * (the edu devices still held). QEMU 7.2 cannot pull a PCIe device out by
- * surprise (its removal always goes through the button), so the driver's
- * remove() never meets a disconnected device here. Declared last, it runs
- * last: the device stays gone for the rest of the boot.
+ * (the edu devices still held). The device stays gone for the rest of the
+ * boot (tests run in the order declared).
  */
 TEST_F_TIMEOUT(manners, hot_unplug_of_held_device_is_clean, 120)
 {
 	struct gctx *c = &self->c;
+	int fd, seen = 0, i;
 	struct reply r;
-	int i;
 
 	ASSERT_TRUE(held_quiet(c, PLUG_BDF));
+	fd = kmsg_open();
+	ASSERT_GE(fd, 0);
 	if (host_request("device_del " PLUG_QEMU_ID) == -ENOSYS)
 		SKIP(return, NO_HOST);
 	/* pciehp waits 5 s after the button for a second press. */
 	EXPECT_TRUE(WAIT_FOR(60, !pci_exists(PLUG_BDF)))
 		TH_LOG("%s still on the bus", PLUG_BDF);
+	EXPECT_TRUE(WAIT_FOR(PROMPT_SECS, removal_logged(fd, PLUG_BDF, &seen) & REMOVED))
+		TH_LOG("the gate did not announce that %s was removed", PLUG_BDF);
+	close(fd);
 	EXPECT_NE(0, gdev(c, PLUG_BDF, &r)) TH_LOG("the gate still lists %s", PLUG_BDF);
+	for (i = 0; i < c->nedu; i++) {
+		EXPECT_TRUE(gheld(c, c->edu[i])) TH_LOG("%s", c->edu[i]);
+	}
+}
+
+/*
+ * Pull the card out of @port's slot, from the kernel's point of view, by
+ * surprise. QEMU's device_del always goes through the attention button,
+ * but QEMU removes a slot's devices when the guest turns its power off
+ * (power controller and indicator off) and raises presence detect
+ * changed. Power goes back on at once, before pciehp's interrupt thread
+ * runs (this thread outranks it for the two writes), so pciehp finds a
+ * powered slot with no card: a surprise removal. Returns 0 or -errno.
+ */
+static int pull_card(const char *port, int cap)
+{
+	struct sched_param rt = { .sched_priority = sched_get_priority_max(SCHED_FIFO) };
+	struct sched_param normal = { 0 };
+	unsigned char on[2], off[2];
+	char path[256];
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", port);
+	fd = open(path, O_RDWR);
+	if (fd < 0)
+		return -errno;
+	if (pread(fd, on, sizeof(on), cap + PCI_EXP_SLTCTL) != sizeof(on)) {
+		close(fd);
+		return -EIO;
+	}
+	off[0] = on[0];
+	off[1] = on[1] | (PCI_EXP_SLTCTL_PCC | PCI_EXP_SLTCTL_PIC) >> 8;
+	if (sched_setscheduler(0, SCHED_FIFO, &rt))
+		ret = -errno;
+	else if (pwrite(fd, off, sizeof(off), cap + PCI_EXP_SLTCTL) != sizeof(off) ||
+		 pwrite(fd, on, sizeof(on), cap + PCI_EXP_SLTCTL) != sizeof(on))
+		ret = -EIO;
+	sched_setscheduler(0, SCHED_OTHER, &normal);
+	close(fd);
+	return ret;
+}
+
+/*
+ * A held device pulled out by surprise: pciehp marks it disconnected
+ * before it removes it, so the quarantine driver's remove() meets a device
+ * that answers nothing. It must leave as cleanly as after device_del.
+ * Runs after the AER tests, which need the device.
+ */
+TEST_F_TIMEOUT(manners, surprise_removal_of_held_device_is_clean, 120)
+{
+	struct gctx *c = &self->c;
+	int cap, fd, seen = 0, i;
+	struct reply r;
+
+	ASSERT_TRUE(held_quiet(c, AER_BDF));
+	cap = pcie_cap(AER_PORT);
+	ASSERT_GE(cap, 0);
+	fd = kmsg_open();
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, pull_card(AER_PORT, cap));
+	EXPECT_TRUE(WAIT_FOR(60, !pci_exists(AER_BDF)))
+		TH_LOG("%s still on the bus", AER_BDF);
+	EXPECT_TRUE(WAIT_FOR(PROMPT_SECS, removal_logged(fd, AER_BDF, &seen) & SURPRISE))
+		TH_LOG("pciehp did not log a surprise removal");
+	EXPECT_TRUE(WAIT_FOR(PROMPT_SECS, removal_logged(fd, AER_BDF, &seen) & REMOVED))
+		TH_LOG("the gate did not announce that %s was removed", AER_BDF);
+	close(fd);
+	EXPECT_NE(0, gdev(c, AER_BDF, &r)) TH_LOG("the gate still lists %s", AER_BDF);
 	for (i = 0; i < c->nedu; i++) {
 		EXPECT_TRUE(gheld(c, c->edu[i])) TH_LOG("%s", c->edu[i]);
 	}

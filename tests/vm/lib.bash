@@ -391,7 +391,7 @@ vm_boot()
 	fi
 	qemu+=(-uuid "$VM_UUID")
 	qemu+=(-kernel "/boot/vmlinuz-$kver" -initrd "$VM_BUILD/$kver/initramfs.cpio.gz")
-	qemu+=(-append "console=ttyS0 panic_on_warn=1 panic=-1 oops=panic quiet loglevel=5 tppvm.mode=$mode tppvm.host=1${interactive:+ tppvm.interactive=1}${TPPGATE_VM_ONLY:+ tppvm.only=${TPPGATE_VM_ONLY// /,}}")
+	qemu+=(-append "console=ttyS0 panic_on_warn=1 panic=-1 oops=panic quiet loglevel=5 tppvm.mode=$mode tppvm.host=1${interactive:+ tppvm.interactive=1}${TPPGATE_VM_ONLY:+ tppvm.only=${TPPGATE_VM_ONLY// /,}}${TPPGATE_VM_APPEND:+ $TPPGATE_VM_APPEND}")
 	# 00:02.0 std VGA (the boot VGA device), 00:03.0 e1000, 00:05.0 an
 	# NVMe controller with two SR-IOV virtual functions (00:05.1, 00:05.2
 	# once enabled), 00:10.0-00:13.0 edu. The NIC's backend is isolated
