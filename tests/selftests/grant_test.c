@@ -155,26 +155,13 @@ static void grant_policy(struct pol *p, unsigned long long serial,
 	p->offline_cap = offline_cap;
 }
 
-static unsigned int state_of(FIXTURE_DATA(grant) *self, const char *bdf,
-			     unsigned int *reason)
-{
-	struct reply r;
-
-	if (transact(self->sk, bdf_req(self->fam, TPPGATE_CMD_DEVICE_GET, bdf), &r) ||
-	    r.ndev != 1)
-		return ~0u;
-	if (reason)
-		*reason = r.dev[0].reason;
-	return r.dev[0].state;
-}
-
 /* How many edu devices run (admitted and their driver works). */
 static int n_working(FIXTURE_DATA(grant) *self)
 {
 	int i, n = 0;
 
 	for (i = 0; i < self->nedu; i++)
-		n += state_of(self, self->edu[i], NULL) == TPPGATE_STATE_ADMITTED &&
+		n += dev_state(self->sk, self->fam, self->edu[i], NULL) == TPPGATE_STATE_ADMITTED &&
 		     edu_works(self->edu[i]);
 	return n;
 }
@@ -184,7 +171,7 @@ static int n_held(FIXTURE_DATA(grant) *self)
 	int i, n = 0;
 
 	for (i = 0; i < self->nedu; i++)
-		n += state_of(self, self->edu[i], NULL) == TPPGATE_STATE_QUARANTINED &&
+		n += dev_state(self->sk, self->fam, self->edu[i], NULL) == TPPGATE_STATE_QUARANTINED &&
 		     is_held(self->edu[i]);
 	return n;
 }
@@ -224,7 +211,7 @@ TEST_F(grant, nothing_is_admitted_before_a_grant)
 
 	grant_policy(&p, 1, 600, 0);
 	ASSERT_EQ(0, load(self, &p));
-	EXPECT_EQ(TPPGATE_STATE_QUARANTINED, state_of(self, self->edu[0], &reason));
+	EXPECT_EQ(TPPGATE_STATE_QUARANTINED, dev_state(self->sk, self->fam, self->edu[0], &reason));
 	EXPECT_EQ(TPPGATE_REASON_NO_GRANT, reason);
 	EXPECT_EQ(4, n_held(self));
 	ASSERT_EQ(0, grant_status(self->status_sk, self->fam, &g));
@@ -309,9 +296,9 @@ TEST_F(grant, a_lapsed_lease_stops_new_admissions)
 	ASSERT_EQ(0, write_file(path, "1"));
 	ASSERT_EQ(0, write_file("/sys/bus/pci/rescan", "1"));
 	EXPECT_TRUE(wait_working(self, 0));
-	EXPECT_EQ(TPPGATE_STATE_QUARANTINED, state_of(self, self->edu[1], &reason));
+	EXPECT_EQ(TPPGATE_STATE_QUARANTINED, dev_state(self->sk, self->fam, self->edu[1], &reason));
 	EXPECT_EQ(TPPGATE_REASON_NO_GRANT, reason);
-	EXPECT_EQ(TPPGATE_STATE_QUARANTINED, state_of(self, self->edu[0], &reason));
+	EXPECT_EQ(TPPGATE_STATE_QUARANTINED, dev_state(self->sk, self->fam, self->edu[0], &reason));
 	EXPECT_EQ(TPPGATE_REASON_NO_GRANT, reason);
 }
 
@@ -327,13 +314,13 @@ TEST_F(grant, a_lapse_never_lifts_the_last_grant)
 	ASSERT_TRUE(wait_working(self, 3));
 	/* A lower grant with a short lease: two go over the cap and run on. */
 	ASSERT_EQ(0, set_grant(self, 1 * EDU_TPP, 2, 1, &r));
-	ASSERT_EQ(TPPGATE_STATE_OVER_CAP, state_of(self, self->edu[1], NULL));
-	ASSERT_EQ(TPPGATE_STATE_OVER_CAP, state_of(self, self->edu[2], NULL));
+	ASSERT_EQ(TPPGATE_STATE_OVER_CAP, dev_state(self->sk, self->fam, self->edu[1], NULL));
+	ASSERT_EQ(TPPGATE_STATE_OVER_CAP, dev_state(self->sk, self->fam, self->edu[2], NULL));
 	ASSERT_TRUE(wait_flag(self, TPPGATE_STATUS_F_LEASE_LAPSED));
 	/* The lapse freezes the host at the last grant, not at the node cap. */
-	EXPECT_EQ(TPPGATE_STATE_ADMITTED, state_of(self, self->edu[0], NULL));
-	EXPECT_EQ(TPPGATE_STATE_OVER_CAP, state_of(self, self->edu[1], NULL));
-	EXPECT_EQ(TPPGATE_STATE_OVER_CAP, state_of(self, self->edu[2], NULL));
+	EXPECT_EQ(TPPGATE_STATE_ADMITTED, dev_state(self->sk, self->fam, self->edu[0], NULL));
+	EXPECT_EQ(TPPGATE_STATE_OVER_CAP, dev_state(self->sk, self->fam, self->edu[1], NULL));
+	EXPECT_EQ(TPPGATE_STATE_OVER_CAP, dev_state(self->sk, self->fam, self->edu[2], NULL));
 }
 
 TEST_F(grant, after_the_grace_the_offline_cap_applies_and_a_renewal_recovers)

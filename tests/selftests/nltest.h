@@ -342,4 +342,18 @@ static inline int wait_event(struct nl_sock *sk, unsigned int want, const char *
 	return found;
 }
 
+/* @bdf's state and, in *@reason, its reason (~0u if the gate does not list it). */
+static inline unsigned int dev_state(struct nl_sock *sk, int fam, const char *bdf,
+				     unsigned int *reason)
+{
+	struct reply r;
+	int ret = transact(sk, bdf_req(fam, TPPGATE_CMD_DEVICE_GET, bdf), &r);
+
+	if (!ret && r.ndev != 1)
+		ret = -ENODATA;
+	if (reason)
+		*reason = ret ? ~0u : r.dev[0].reason;
+	return ret ? ~0u : r.dev[0].state;
+}
+
 #endif /* _TPPGATE_NLTEST_H */

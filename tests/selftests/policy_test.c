@@ -67,19 +67,6 @@ static int policy_get(FIXTURE_DATA(policy) *self, struct reply *r)
 	return transact(self->sk, new_req(self->fam, TPPGATE_CMD_POLICY_GET, 0), r);
 }
 
-static unsigned int state_of(FIXTURE_DATA(policy) *self, const char *bdf,
-			     unsigned int *reason)
-{
-	struct reply r;
-
-	if (transact(self->sk, bdf_req(self->fam, TPPGATE_CMD_DEVICE_GET, bdf), &r) ||
-	    r.ndev != 1)
-		return ~0u;
-	if (reason)
-		*reason = r.dev[0].reason;
-	return r.dev[0].state;
-}
-
 static int held(const char *bdf);
 
 /*
@@ -94,7 +81,7 @@ static int wait_state(FIXTURE_DATA(policy) *self, const char *bdf,
 	int i;
 
 	for (i = 0; i < WAIT_SECS * 10; i++) {
-		if (state_of(self, bdf, NULL) == state &&
+		if (dev_state(self->sk, self->fam, bdf, NULL) == state &&
 		    (state != TPPGATE_STATE_QUARANTINED || held(bdf)))
 			return 1;
 		usleep(100000);
@@ -140,7 +127,7 @@ TEST_F(policy, no_policy_admits_nothing)
 	for (i = 0; i < self->nedu; i++) {
 		unsigned int reason;
 
-		EXPECT_EQ(TPPGATE_STATE_QUARANTINED, state_of(self, self->edu[i], &reason));
+		EXPECT_EQ(TPPGATE_STATE_QUARANTINED, dev_state(self->sk, self->fam, self->edu[i], &reason));
 		EXPECT_EQ(TPPGATE_REASON_NO_POLICY, reason);
 		EXPECT_TRUE(held(self->edu[i]));
 	}
@@ -162,12 +149,12 @@ TEST_F(policy, cap_for_two_of_four)
 	ASSERT_EQ(0, load(self, &p, &r)) TH_LOG("%s", r.msg);
 	EXPECT_EQ(1ull, r.serial);
 	for (i = 0; i < 2; i++) {
-		EXPECT_EQ(TPPGATE_STATE_ADMITTED, state_of(self, self->edu[i], &reason));
+		EXPECT_EQ(TPPGATE_STATE_ADMITTED, dev_state(self->sk, self->fam, self->edu[i], &reason));
 		EXPECT_EQ(TPPGATE_REASON_POLICY, reason);
 		EXPECT_TRUE(works(self->edu[i])) TH_LOG("%s", self->edu[i]);
 	}
 	for (i = 2; i < 4; i++) {
-		EXPECT_EQ(TPPGATE_STATE_QUARANTINED, state_of(self, self->edu[i], &reason));
+		EXPECT_EQ(TPPGATE_STATE_QUARANTINED, dev_state(self->sk, self->fam, self->edu[i], &reason));
 		EXPECT_EQ(TPPGATE_REASON_OVER_CAP, reason);
 		EXPECT_TRUE(held(self->edu[i]));
 		EXPECT_FALSE(works(self->edu[i]));
@@ -181,7 +168,7 @@ TEST_F(policy, cap_for_two_of_four)
 	ASSERT_EQ(0, load(self, &p, &r));
 	for (i = 0; i < 4; i++)
 		EXPECT_EQ(i < 2 ? TPPGATE_STATE_ADMITTED : TPPGATE_STATE_QUARANTINED,
-			  state_of(self, self->edu[i], NULL));
+			  dev_state(self->sk, self->fam, self->edu[i], NULL));
 }
 
 TEST_F(policy, higher_serial_raises_the_cap)
@@ -197,7 +184,7 @@ TEST_F(policy, higher_serial_raises_the_cap)
 	p.node_cap = 4 * EDU_TPP;
 	ASSERT_EQ(0, load(self, &p, &r)) TH_LOG("%s", r.msg);
 	for (i = 0; i < 4; i++) {
-		EXPECT_EQ(TPPGATE_STATE_ADMITTED, state_of(self, self->edu[i], NULL));
+		EXPECT_EQ(TPPGATE_STATE_ADMITTED, dev_state(self->sk, self->fam, self->edu[i], NULL));
 		EXPECT_TRUE(works(self->edu[i]));
 	}
 }
@@ -226,7 +213,7 @@ static void lower_cap(struct __test_metadata *_metadata,
 
 	EXPECT_TRUE(wait_event(ev, TPPGATE_STATE_OVER_CAP, self->edu[3]));
 	for (i = 0; i < 2; i++)
-		EXPECT_EQ(TPPGATE_STATE_ADMITTED, state_of(self, self->edu[i], NULL));
+		EXPECT_EQ(TPPGATE_STATE_ADMITTED, dev_state(self->sk, self->fam, self->edu[i], NULL));
 	nl_socket_free(ev);
 }
 
@@ -238,7 +225,7 @@ TEST_F(policy, lower_cap_with_deadline_revokes_after_it)
 	/* Over the cap but still running until the deadline... */
 	for (i = 2; i < 4; i++)
 		EXPECT_TRUE(works(self->edu[i]) ||
-			    state_of(self, self->edu[i], NULL) == TPPGATE_STATE_QUARANTINED);
+			    dev_state(self->sk, self->fam, self->edu[i], NULL) == TPPGATE_STATE_QUARANTINED);
 	/* ...then quarantined, and the test driver is gone. */
 	for (i = 2; i < 4; i++) {
 		EXPECT_TRUE(wait_state(self, self->edu[i], TPPGATE_STATE_QUARANTINED));
@@ -259,7 +246,7 @@ TEST_F(policy, lower_cap_with_never_keeps_them_running)
 	for (i = 2; i < 4; i++) {
 		unsigned int reason;
 
-		EXPECT_EQ(TPPGATE_STATE_OVER_CAP, state_of(self, self->edu[i], &reason));
+		EXPECT_EQ(TPPGATE_STATE_OVER_CAP, dev_state(self->sk, self->fam, self->edu[i], &reason));
 		EXPECT_EQ(TPPGATE_REASON_OVER_CAP, reason);
 		EXPECT_TRUE(works(self->edu[i]));
 	}
@@ -288,8 +275,8 @@ TEST_F(policy, over_cap_devices_still_count)
 	p.node_cap = 2 * EDU_TPP;
 	p.nic_action = TPPGATE_ACTION_DENY + 1;
 	ASSERT_EQ(0, load(self, &p, &r)) TH_LOG("%s", r.msg);
-	ASSERT_EQ(TPPGATE_STATE_ADMITTED, state_of(self, self->edu[1], NULL));
-	ASSERT_EQ(TPPGATE_STATE_QUARANTINED, state_of(self, NIC_BDF, &reason));
+	ASSERT_EQ(TPPGATE_STATE_ADMITTED, dev_state(self->sk, self->fam, self->edu[1], NULL));
+	ASSERT_EQ(TPPGATE_STATE_QUARANTINED, dev_state(self->sk, self->fam, NIC_BDF, &reason));
 	ASSERT_EQ(TPPGATE_REASON_DENIED, reason);
 
 	/* 1500: edu[0] stays, edu[1] goes over but runs; 1000 + 1000 in use. */
@@ -298,10 +285,10 @@ TEST_F(policy, over_cap_devices_still_count)
 	p.revoke_mode = TPPGATE_REVOKE_NEVER;
 	p.nic_action = TPPGATE_ACTION_COUNT + 1;
 	ASSERT_EQ(0, load(self, &p, &r)) TH_LOG("%s", r.msg);
-	EXPECT_EQ(TPPGATE_STATE_ADMITTED, state_of(self, self->edu[0], NULL));
-	EXPECT_EQ(TPPGATE_STATE_OVER_CAP, state_of(self, self->edu[1], NULL));
+	EXPECT_EQ(TPPGATE_STATE_ADMITTED, dev_state(self->sk, self->fam, self->edu[0], NULL));
+	EXPECT_EQ(TPPGATE_STATE_OVER_CAP, dev_state(self->sk, self->fam, self->edu[1], NULL));
 	EXPECT_TRUE(works(self->edu[1]));
-	EXPECT_EQ(TPPGATE_STATE_QUARANTINED, state_of(self, NIC_BDF, &reason));
+	EXPECT_EQ(TPPGATE_STATE_QUARANTINED, dev_state(self->sk, self->fam, NIC_BDF, &reason));
 	EXPECT_EQ(TPPGATE_REASON_OVER_CAP, reason);
 	EXPECT_TRUE(held(NIC_BDF));
 	ASSERT_EQ(0, transact(self->sk, new_req(self->fam, TPPGATE_CMD_STATUS_GET, 0), &r));
@@ -314,7 +301,7 @@ TEST_F(policy, over_cap_devices_still_count)
 	ASSERT_EQ(0, load(self, &p, &r)) TH_LOG("%s", r.msg);
 	EXPECT_TRUE(wait_state(self, self->edu[1], TPPGATE_STATE_QUARANTINED));
 	EXPECT_TRUE(wait_state(self, NIC_BDF, TPPGATE_STATE_ADMITTED));
-	EXPECT_EQ(TPPGATE_STATE_ADMITTED, state_of(self, self->edu[0], NULL));
+	EXPECT_EQ(TPPGATE_STATE_ADMITTED, dev_state(self->sk, self->fam, self->edu[0], NULL));
 }
 
 TEST_F(policy, expiry_timer_revokes)
@@ -334,7 +321,7 @@ TEST_F(policy, expiry_timer_revokes)
 		unsigned int reason;
 
 		EXPECT_TRUE(wait_state(self, self->edu[i], TPPGATE_STATE_QUARANTINED));
-		EXPECT_EQ(TPPGATE_STATE_QUARANTINED, state_of(self, self->edu[i], &reason));
+		EXPECT_EQ(TPPGATE_STATE_QUARANTINED, dev_state(self->sk, self->fam, self->edu[i], &reason));
 		EXPECT_EQ(TPPGATE_REASON_EXPIRED, reason);
 		EXPECT_FALSE(works(self->edu[i]));
 	}
@@ -348,7 +335,6 @@ static void remove_device(const char *bdf)
 	write_file(path, "1");
 }
 
-
 TEST_F(policy, hot_added_device_is_admitted_if_it_fits)
 {
 	struct reply r;
@@ -358,8 +344,8 @@ TEST_F(policy, hot_added_device_is_admitted_if_it_fits)
 	pol_default(&p, 1);
 	p.node_cap = 3 * EDU_TPP;
 	ASSERT_EQ(0, load(self, &p, &r));
-	ASSERT_EQ(TPPGATE_STATE_ADMITTED, state_of(self, self->edu[1], NULL));
-	ASSERT_EQ(TPPGATE_STATE_QUARANTINED, state_of(self, self->edu[3], NULL));
+	ASSERT_EQ(TPPGATE_STATE_ADMITTED, dev_state(self->sk, self->fam, self->edu[1], NULL));
+	ASSERT_EQ(TPPGATE_STATE_QUARANTINED, dev_state(self->sk, self->fam, self->edu[3], NULL));
 
 	/*
 	 * edu[1] leaves: its share goes at once to edu[3], the next that
@@ -370,7 +356,7 @@ TEST_F(policy, hot_added_device_is_admitted_if_it_fits)
 	EXPECT_TRUE(wait_works(self->edu[3]));
 	write_file("/sys/bus/pci/rescan", "1");
 	EXPECT_TRUE(wait_state(self, self->edu[1], TPPGATE_STATE_QUARANTINED));
-	EXPECT_EQ(TPPGATE_STATE_QUARANTINED, state_of(self, self->edu[1], &reason));
+	EXPECT_EQ(TPPGATE_STATE_QUARANTINED, dev_state(self->sk, self->fam, self->edu[1], &reason));
 	EXPECT_EQ(TPPGATE_REASON_OVER_CAP, reason);
 	EXPECT_TRUE(held(self->edu[1]));
 
@@ -380,7 +366,7 @@ TEST_F(policy, hot_added_device_is_admitted_if_it_fits)
 	EXPECT_TRUE(wait_works(self->edu[1]));
 	write_file("/sys/bus/pci/rescan", "1");
 	EXPECT_TRUE(wait_state(self, self->edu[3], TPPGATE_STATE_QUARANTINED));
-	EXPECT_EQ(TPPGATE_STATE_QUARANTINED, state_of(self, self->edu[3], &reason));
+	EXPECT_EQ(TPPGATE_STATE_QUARANTINED, dev_state(self->sk, self->fam, self->edu[3], &reason));
 	EXPECT_EQ(TPPGATE_REASON_OVER_CAP, reason);
 }
 
@@ -393,13 +379,13 @@ TEST_F(policy, exempt_and_denied_and_tier3)
 	pol_default(&p, 1);
 	p.edu_action = TPPGATE_ACTION_DENY;
 	ASSERT_EQ(0, load(self, &p, &r));
-	EXPECT_EQ(TPPGATE_STATE_QUARANTINED, state_of(self, self->edu[0], &reason));
+	EXPECT_EQ(TPPGATE_STATE_QUARANTINED, dev_state(self->sk, self->fam, self->edu[0], &reason));
 	EXPECT_EQ(TPPGATE_REASON_DENIED, reason);
 
 	pol_default(&p, 2);
 	p.tier = 3;	/* counted devices are denied in tier 3 */
 	ASSERT_EQ(0, load(self, &p, &r));
-	EXPECT_EQ(TPPGATE_STATE_QUARANTINED, state_of(self, self->edu[0], &reason));
+	EXPECT_EQ(TPPGATE_STATE_QUARANTINED, dev_state(self->sk, self->fam, self->edu[0], &reason));
 	EXPECT_EQ(TPPGATE_REASON_DENIED, reason);
 
 	pol_default(&p, 3);
@@ -407,7 +393,7 @@ TEST_F(policy, exempt_and_denied_and_tier3)
 	p.node_cap = 1;	/* exempt devices cost nothing */
 	p.edu_action = TPPGATE_ACTION_EXEMPT;
 	ASSERT_EQ(0, load(self, &p, &r));
-	EXPECT_EQ(TPPGATE_STATE_ADMITTED, state_of(self, self->edu[3], &reason));
+	EXPECT_EQ(TPPGATE_STATE_ADMITTED, dev_state(self->sk, self->fam, self->edu[3], &reason));
 	EXPECT_EQ(TPPGATE_REASON_EXEMPT, reason);
 	EXPECT_TRUE(works(self->edu[3]));
 }
@@ -432,7 +418,7 @@ static void take(FIXTURE_DATA(policy) *self, struct snapshot *s)
 		memcpy(s->sha256, r.sha256, sizeof(s->sha256));
 	}
 	for (i = 0; i < self->nedu; i++) {
-		s->state[i] = state_of(self, self->edu[i], NULL);
+		s->state[i] = dev_state(self->sk, self->fam, self->edu[i], NULL);
 		s->works[i] = works(self->edu[i]);
 	}
 }
@@ -602,7 +588,7 @@ TEST_F(policy, catalog_of_4096_entries_loads)
 	p.node_cap = 2 * EDU_TPP;
 	ASSERT_EQ(0, load(self, &p, &r)) TH_LOG("%s", r.msg);
 	EXPECT_EQ((unsigned int)TPPGATE_CATALOG_MAX, r.n_entries);
-	EXPECT_EQ(TPPGATE_STATE_ADMITTED, state_of(self, self->edu[1], NULL));
+	EXPECT_EQ(TPPGATE_STATE_ADMITTED, dev_state(self->sk, self->fam, self->edu[1], NULL));
 }
 
 /* Signature faults: build, sign, then damage; the blob is the baseline's next. */
@@ -732,7 +718,7 @@ TEST_F(policy, openssl_cms_signature_is_accepted)
 	close(fd);
 	ASSERT_GT(slen, 0);
 	EXPECT_EQ(0, load_raw(self, blob, blen, sig, slen, &r)) TH_LOG("%s", r.msg);
-	EXPECT_EQ(TPPGATE_STATE_ADMITTED, state_of(self, self->edu[0], NULL));
+	EXPECT_EQ(TPPGATE_STATE_ADMITTED, dev_state(self->sk, self->fam, self->edu[0], NULL));
 	EXPECT_TRUE(works(self->edu[0]));
 	nlmsg_free(m);
 }
