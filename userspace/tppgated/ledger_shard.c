@@ -154,6 +154,7 @@ static enum act decide(const struct ledger *l, const struct snap *s,
 {
 	unsigned int t, me = l->shard;
 	uint64_t k, want = req->want;
+	bool fixer;
 
 	*capped = ledger_etcd_eff_cap(s, req, cap);
 	*hold = want < s->mine ? want : s->mine;
@@ -179,15 +180,21 @@ static enum act decide(const struct ledger *l, const struct snap *s,
 		return A_WRITE;
 	}
 	/* Only the shard's first host (by name) reads everything to fix. */
-	may_fix = may_fix && !s->before;
+	fixer = !s->before;
 	for (t = 0; t < l->cfg.etcd.shards; t++)
 		if (s->ok_rev[t] != s->policy_rev)
-			return may_fix ? A_FIX : A_WRITE;
+			return may_fix && fixer ? A_FIX : A_WRITE;
 	*hold = s->others < k ? k - s->others : 0;
 	if (want < *hold)
 		*hold = want;
-	/* The shard wants more than its sub-cap: its fixer asks for more. */
-	if (s->others_want + want > k && may_fix)
+	/*
+	 * The shard wants more than its sub-cap: its fixer asks for more;
+	 * so does the first of its hosts (by name) short of its demand, if
+	 * we are that one: the fixer may hold all it wants and renew from
+	 * its cache, never reading the others' demand.
+	 */
+	if (s->others_want + want > k && may_fix &&
+	    (fixer || (*hold < want && !s->short_before)))
 		return A_FIX;
 	return *hold > s->mine ? A_GROW : A_WRITE;
 }
