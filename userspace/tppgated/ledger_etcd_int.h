@@ -102,7 +102,7 @@ struct ledger {
 struct etcd_outcome {
 	struct snap s;
 	uint64_t hold, cap;
-	bool capped;
+	bool capped, settling;
 };
 
 uint64_t ledger_etcd_now_ms(void);
