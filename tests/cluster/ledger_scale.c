@@ -27,6 +27,18 @@
  * delivers, every host is told (ledger_etcd_policy_seen()) and reserves
  * again, as the daemon does.
  *
+ * Within a reserve phase a host reserves again as tppgated's loop would
+ * (daemon.c): after a reserve that failed, [grant] retry seconds later;
+ * after one that succeeded, at its next grant renewal
+ * (tppgated_renew_after(): [grant] lease * renew_percent), whether it
+ * got DEMAND or less (a short grant is not an error to the daemon), but
+ * sooner (tppgated_settle_after()) after one the ledger cut short while
+ * settling after a new policy (struct ledger_res); at once when a new
+ * policy arrives or its lease is gone. A renewal that
+ * changes nothing is a compare-only transaction from the host's cache; a
+ * host short of DEMAND reads afresh (the cache never denies), and a
+ * shard's fixer may run a fix.
+ *
  * Phases, each but open cut at SCALE_LIMIT seconds (default 120):
  *   open    every host opens its ledger (one lease grant each)
  *   join    every host reserves DEMAND under the cap N*DEMAND (all from 0)
@@ -61,11 +73,16 @@ uint64_t ledger_etcd_value_tpp(const char *text, size_t len);
 
 enum job { JOB_OPEN, JOB_RESERVE, JOB_RAW };
 
-/* @queued, @busy, @again, @done: under @mu. */
+/*
+ * @queued, @busy, @again, @done, @retry_at: under @mu. @retry_at: when
+ * to reserve again (ms), 0 for never.
+ */
 struct host {
 	struct ledger *l;
 	uint64_t held;
 	uint64_t ka_due;	/* ms; 0 while not open */
+	uint64_t retry_at;
+	unsigned int settled;	/* grants cut short settling, in a row */
 	bool queued, busy, again, done;
 };
 
@@ -73,6 +90,8 @@ static struct tppgated_config cfg;
 static struct host *hosts;
 static int n_hosts, n_ka = 64, n_workers = 8;
 static uint64_t demand, serial;
+/* The daemon's renewal period and retry interval, ms (from CONF). */
+static uint64_t renew_ms, retry_ms;
 
 /*
  * The work queues, one per worker, of the hosts it owns (i % W == w):
@@ -88,7 +107,7 @@ static struct wqueue *wq;
 static int active, quit;
 static enum job job;
 static bool phase_stop;
-static uint64_t sum, done_count, calls, errors;
+static uint64_t sum, done_count, calls, errors, renewals, retries;
 
 /* The keep-alive threads' counters, and the watch's last revision. */
 struct ka_stats {
@@ -116,6 +135,7 @@ static void enqueue(int i)
 	struct host *h = &hosts[i];
 	struct wqueue *w = &wq[i % n_workers];
 
+	h->retry_at = 0;
 	if (h->queued)
 		return;
 	if (h->busy) {
@@ -137,9 +157,11 @@ static uint64_t held_of(struct ledger *l)
 	return v;
 }
 
-static bool run_job(enum job j, int i, struct etcd *conn, struct tppgated_config *c)
+/* Return: -1, failed; 0, done; 1, a reserve cut short while settling. */
+static int run_job(enum job j, int i, struct etcd *conn, struct tppgated_config *c)
 {
 	struct host *h = &hosts[i];
+	bool settling = false;
 	char err[512] = "";
 	int ret;
 
@@ -165,6 +187,7 @@ static bool run_job(enum job j, int i, struct etcd *conn, struct tppgated_config
 		/* On @conn: the host's ledger was opened on it (JOB_OPEN). */
 		ret = ledger_etcd_ops.reserve(h->l, &req, &res, err, sizeof(err));
 		held = ret ? held_of(h->l) : res.held;
+		settling = !ret && res.settling;
 		held -= __atomic_exchange_n(&h->held, held, __ATOMIC_RELAXED);
 		__atomic_add_fetch(&sum, held, __ATOMIC_RELAXED);
 		__atomic_add_fetch(&calls, 1, __ATOMIC_RELAXED);
@@ -173,8 +196,9 @@ static bool run_job(enum job j, int i, struct etcd *conn, struct tppgated_config
 		__atomic_add_fetch(&errors, 1, __ATOMIC_RELAXED);
 		if (getenv("SCALE_VERBOSE"))
 			fprintf(stderr, "ledger-scale: host %d: %s\n", i, err);
+		return -1;
 	}
-	return !ret;
+	return settling;
 }
 
 static void *worker(void *arg)
@@ -192,8 +216,7 @@ static void *worker(void *arg)
 	pthread_mutex_lock(&mu);
 	for (;;) {
 		enum job j;
-		bool ok;
-		int i;
+		int i, st;
 
 		while (!q->len && !quit)
 			pthread_cond_wait(&cv, &mu);
@@ -207,17 +230,33 @@ static void *worker(void *arg)
 		j = job;
 		active++;
 		pthread_mutex_unlock(&mu);
-		ok = run_job(j, i, conn, &c);
+		st = run_job(j, i, conn, &c);
 		pthread_mutex_lock(&mu);
 		etcd_traffic(conn, &wk_traffic[w]);
 		active--;
 		hosts[i].busy = false;
-		if (ok && !hosts[i].again) {
-			hosts[i].done = true;
-			done_count++;
-		} else if (!phase_stop) {
+		if (hosts[i].again || (st < 0 && j != JOB_RESERVE)) {
+			/* A new policy or a lost lease meanwhile: at once. */
 			hosts[i].again = false;
-			enqueue(i);
+			if (!phase_stop)
+				enqueue(i);
+		} else if (st < 0) {
+			if (!phase_stop)
+				hosts[i].retry_at = now_ms() + retry_ms;
+		} else {
+			uint64_t after = renew_ms;
+
+			if (!hosts[i].done) {
+				hosts[i].done = true;
+				done_count++;
+			}
+			if (st > 0)
+				after = (uint64_t)tppgated_settle_after(&cfg,
+						hosts[i].settled++) * 1000;
+			else
+				hosts[i].settled = 0;
+			if (j == JOB_RESERVE && !phase_stop)
+				hosts[i].retry_at = now_ms() + after;
 		}
 		pthread_cond_broadcast(&cv);
 	}
@@ -408,6 +447,16 @@ static void sample(int pid, struct sample *s)
 	pthread_mutex_unlock(&mu);
 }
 
+/* Hosts that hold less than DEMAND now. */
+static int n_short(void)
+{
+	int i, n = 0;
+
+	for (i = 0; i < n_hosts; i++)
+		n += __atomic_load_n(&hosts[i].held, __ATOMIC_RELAXED) < demand;
+	return n;
+}
+
 static void report(const char *phase, int pid, const struct sample *a,
 		   double sum_s, double all_s, bool converged, uint64_t target)
 {
@@ -418,14 +467,16 @@ static void report(const char *phase, int pid, const struct sample *a,
 	secs = (double)(b.ms - a->ms) / 1000;
 	printf("{\"phase\": \"%s\", \"hosts\": %d, \"seconds\": %.2f, \"sum_s\": %.2f, \"all_s\": %.2f, "
 	       "\"converged\": %s, \"done\": %llu, \"sum\": %llu, \"target\": %llu, "
-	       "\"calls\": %llu, \"errors\": %llu, \"etcd_cpu_s\": %.2f, "
+	       "\"calls\": %llu, \"errors\": %llu, \"renewals\": %llu, \"retries\": %llu, "
+	       "\"short\": %d, \"etcd_cpu_s\": %.2f, "
 	       "\"etcd_rss_mib\": %.1f, \"etcd_hwm_mib\": %.1f, "
 	       "\"ka_req_s\": %.0f, \"ka_bytes_s\": %.0f, \"ka_lost\": %llu, \"ka_failed\": %llu, "
 	       "\"ka_late_max_ms\": %llu, \"reserve_mib\": %.1f}\n",
 	       phase, n_hosts, secs, sum_s, all_s, converged ? "true" : "false",
 	       (unsigned long long)done_count, (unsigned long long)sum,
 	       (unsigned long long)target, (unsigned long long)calls,
-	       (unsigned long long)errors, b.cpu_s - a->cpu_s,
+	       (unsigned long long)errors, (unsigned long long)renewals,
+	       (unsigned long long)retries, n_short(), b.cpu_s - a->cpu_s,
 	       (double)b.rss_kib / 1024, (double)b.hwm_kib / 1024,
 	       (double)(b.ka.requests - a->ka.requests) / secs,
 	       (double)(b.ka.sent + b.ka.received - a->ka.sent - a->ka.received) / secs,
@@ -446,14 +497,14 @@ static void phase(const char *name, enum job j, int pid, const struct sample *a,
 		  uint64_t t0, uint64_t target, bool lower, double limit_s)
 {
 	double sum_s = -1, all_s = -1;
-	uint64_t end = t0 + (uint64_t)(limit_s * 1000);
+	uint64_t end = t0 + (uint64_t)(limit_s * 1000), scan = 0;
 	int i, w;
 
 	pthread_mutex_lock(&mu);
 	job = j;
 	phase_stop = false;
 	done_count = 0;
-	calls = errors = 0;
+	calls = errors = renewals = retries = 0;
 	for (i = 0; i < n_hosts; i++) {
 		hosts[i].done = hosts[i].again = false;
 		enqueue(i);
@@ -479,6 +530,21 @@ static void phase(const char *name, enum job j, int pid, const struct sample *a,
 
 		pthread_mutex_lock(&mu);
 		all = done_count == (uint64_t)n_hosts;
+		/* Every 50 ms: the hosts whose renewal or retry is due. */
+		if (now >= scan) {
+			for (i = 0; i < n_hosts; i++) {
+				struct host *h = &hosts[i];
+
+				if (!h->retry_at || h->retry_at > now)
+					continue;
+				if (h->done)
+					renewals++;
+				else
+					retries++;
+				enqueue(i);
+			}
+			scan = now + 50;
+		}
 		pthread_mutex_unlock(&mu);
 		if (sum_s < 0 && (j != JOB_RESERVE || (lower ? s <= target : s == target)))
 			sum_s = (double)(now - t0) / 1000;
@@ -490,6 +556,8 @@ static void phase(const char *name, enum job j, int pid, const struct sample *a,
 	}
 	pthread_mutex_lock(&mu);
 	phase_stop = true;
+	for (i = 0; i < n_hosts; i++)
+		hosts[i].retry_at = 0;
 	for (w = 0; w < n_workers; w++)
 		for (; wq[w].len; wq[w].len--, wq[w].head = (wq[w].head + 1) % wq[w].cap)
 			hosts[wq[w].q[wq[w].head]].queued = false;
@@ -497,6 +565,19 @@ static void phase(const char *name, enum job j, int pid, const struct sample *a,
 		pthread_cond_wait(&cv, &mu);
 	pthread_mutex_unlock(&mu);
 	report(name, pid, a, sum_s, all_s, sum_s >= 0 && all_s >= 0, target);
+	/* SCALE_VERBOSE: the ledger status of every host left short. */
+	for (i = 0; j == JOB_RESERVE && getenv("SCALE_VERBOSE") && i < n_hosts; i++) {
+		json_t *st;
+		char *txt;
+
+		if (hosts[i].held >= demand)
+			continue;
+		st = ledger_etcd_ops.status(hosts[i].l);
+		txt = json_dumps(st, JSON_COMPACT);
+		fprintf(stderr, "ledger-scale: %s: short: %s\n", name, txt ? txt : "?");
+		free(txt);
+		json_decref(st);
+	}
 }
 
 /*
@@ -615,6 +696,8 @@ int main(int argc, char **argv)
 	if (getenv("SCALE_LIMIT"))
 		limit = atof(getenv("SCALE_LIMIT"));
 	idle = getenv("SCALE_IDLE") ? atof(getenv("SCALE_IDLE")) : cfg.ledger_lease;
+	renew_ms = (uint64_t)tppgated_renew_after(&cfg) * 1000;
+	retry_ms = (uint64_t)cfg.retry * 1000;
 	if (n_hosts < 1 || n_hosts > 100000 || demand < 2 || pid < 1 ||
 	    n_workers < 1 || n_workers > 256 || n_ka < 1 || n_ka > 256 || limit <= 0) {
 		fprintf(stderr, "ledger-scale: bad arguments\n");

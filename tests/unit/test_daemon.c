@@ -103,6 +103,9 @@ static void config(void)
 	   c.log_level == LOG_INFO,
 	   "config: documented defaults");
 	is_int(tppgated_renew_after(&c), 19, "config: renew after 33%% of 60 s");
+	ok(tppgated_settle_after(&c, 0) == 5 && tppgated_settle_after(&c, 1) == 10 &&
+	   tppgated_settle_after(&c, 2) == 19 && tppgated_settle_after(&c, 99) == 19,
+	   "config: a grant cut short while the ledger settles: again after 5, 10 s, then the renewal period");
 
 	is_int(parse("# comment\n[daemon]\npolicy_file = /p.tpp\nkernel = shim\n"
 		     "log_level = debug ; inline\nload_module = no\n"

@@ -49,6 +49,15 @@ uint32_t tppgated_renew_after(const struct tppgated_config *c)
 	return s ? s : 1;
 }
 
+uint32_t tppgated_settle_after(const struct tppgated_config *c,
+			       unsigned int n)
+{
+	uint64_t s = (uint64_t)c->retry << (n < 16 ? n : 16);
+	uint32_t r = tppgated_renew_after(c);
+
+	return s < r ? (uint32_t)s : r;
+}
+
 struct parse_ctx {
 	struct tppgated_config cfg;
 	char msg[TPPGATED_ERR_LEN];

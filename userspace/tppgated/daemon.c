@@ -256,9 +256,15 @@ static int grant_once(struct daemon *d)
 	d->held = res.held;
 	d->lease_end_ms = tppgated_boot_ms() + (uint64_t)d->cfg.grant_lease * 1000;
 	d->last_renewal = (uint64_t)time(NULL);
+	d->settling = give < want && res.settling;
 	if (res.held > give && !reserve(d, give, &res))
 		d->held = res.held;
-	if (give < want)
+	if (give < want && d->settling)
+		snprintf(d->limit, sizeof(d->limit),
+			 "the ledger holds %llu of the %llu TPP demanded while it settles after a new policy (cluster cap %llu); asking again sooner",
+			 (unsigned long long)give, (unsigned long long)want,
+			 (unsigned long long)d->cluster_cap);
+	else if (give < want)
 		snprintf(d->limit, sizeof(d->limit),
 			 "the ledger holds %llu of the %llu TPP demanded (cluster cap %llu, other hosts %llu)",
 			 (unsigned long long)give, (unsigned long long)want,
@@ -272,6 +278,7 @@ static int grant_once(struct daemon *d)
 void daemon_grant(struct daemon *d)
 {
 	uint64_t now = tppgated_boot_ms();
+	uint32_t after = tppgated_renew_after(&d->cfg);
 	int ret, tries;
 
 	for (tries = 0; tries < 2; tries++) {
@@ -312,8 +319,12 @@ void daemon_grant(struct daemon *d)
 		 (unsigned long long)d->granted,
 		 (unsigned long long)d->plan.demand,
 		 (unsigned long long)d->serial, d->cfg.grant_lease);
-	daemon_schedule(d, tppgated_boot_ms() +
-			   (uint64_t)tppgated_renew_after(&d->cfg) * 1000);
+	/* Cut short while the ledger settles: again sooner, backing off. */
+	if (d->settling)
+		after = tppgated_settle_after(&d->cfg, d->settled++);
+	else
+		d->settled = 0;
+	daemon_schedule(d, tppgated_boot_ms() + (uint64_t)after * 1000);
 }
 
 static json_t *u64_or_null(bool has, uint64_t v)

@@ -56,6 +56,8 @@ struct daemon {
 	uint64_t lease_end_ms;		/* CLOCK_BOOTTIME */
 	uint64_t last_renewal;		/* UTC seconds, 0: never */
 	uint64_t next_renewal_ms;	/* CLOCK_BOOTTIME, 0: none planned */
+	bool settling;			/* the ledger cut the grant short settling */
+	unsigned int settled;		/* such grants in a row before it */
 	char limit[TPPGATED_ERR_LEN];	/* why the grant is below demand */
 	char last_error[TPPGATED_ERR_LEN];
 	uint64_t last_error_at;

@@ -44,11 +44,15 @@ struct ledger_req {
  * @held: at most @want
  * @others: TPP held by other hosts (0 for local)
  * @lease_s: the reservation lasts this long from the call
+ * @settling: @held is short of the request while the ledger settles
+ *	after a new policy (etcd, sharded: not every shard is certified
+ *	under it yet); asking again before the next renewal may bring more
  */
 struct ledger_res {
 	uint64_t held;
 	uint64_t others;
 	uint32_t lease_s;
+	bool settling;
 };
 
 enum ledger_change {

@@ -667,6 +667,7 @@ static int flat_attempts(struct ledger *l, const struct ledger_req *req,
 	o->hold = hold;
 	o->cap = cap;
 	o->capped = capped;
+	o->settling = false;
 	return 0;
 }
 
@@ -720,6 +721,7 @@ static int etcd_reserve(struct ledger *l, const struct ledger_req *req,
 	}
 	res->held = o.hold;
 	res->others = o.s.others;
+	res->settling = o.settling;
 	res->lease_s = (uint32_t)((deadline - ETCD_MARGIN_MS - t0) / 1000);
 	return 0;
 }

@@ -32,6 +32,8 @@
  * @wsum: the sum of the weights
  * @before: node keys of our shard sorting before ours (0: we are the
  *	shard's fixer, see ledger_shard.c)
+ * @short_before: those of them whose demand is above their share (0 and
+ *	short ourselves: we may fix too)
  * @others_want: the sum of the other hosts' demands in our shard
  */
 struct snap {
@@ -42,7 +44,7 @@ struct snap {
 	unsigned int caps_n;
 	bool caps_bad;
 	uint64_t wsum, others_want;
-	unsigned int before;
+	unsigned int before, short_before;
 	uint64_t w[SHARDS_MAX], cap_rev[SHARDS_MAX];
 	uint64_t ok_rev[SHARDS_MAX];
 };
@@ -100,7 +102,7 @@ struct ledger {
 struct etcd_outcome {
 	struct snap s;
 	uint64_t hold, cap;
-	bool capped;
+	bool capped, settling;
 };
 
 uint64_t ledger_etcd_now_ms(void);

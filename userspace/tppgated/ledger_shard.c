@@ -154,6 +154,7 @@ static enum act decide(const struct ledger *l, const struct snap *s,
 {
 	unsigned int t, me = l->shard;
 	uint64_t k, want = req->want;
+	bool fixer;
 
 	*capped = ledger_etcd_eff_cap(s, req, cap);
 	*hold = want < s->mine ? want : s->mine;
@@ -179,15 +180,21 @@ static enum act decide(const struct ledger *l, const struct snap *s,
 		return A_WRITE;
 	}
 	/* Only the shard's first host (by name) reads everything to fix. */
-	may_fix = may_fix && !s->before;
+	fixer = !s->before;
 	for (t = 0; t < l->cfg.etcd.shards; t++)
 		if (s->ok_rev[t] != s->policy_rev)
-			return may_fix ? A_FIX : A_WRITE;
+			return may_fix && fixer ? A_FIX : A_WRITE;
 	*hold = s->others < k ? k - s->others : 0;
 	if (want < *hold)
 		*hold = want;
-	/* The shard wants more than its sub-cap: its fixer asks for more. */
-	if (s->others_want + want > k && may_fix)
+	/*
+	 * The shard wants more than its sub-cap: its fixer asks for more;
+	 * so does the first of its hosts (by name) short of its demand, if
+	 * we are that one: the fixer may hold all it wants and renew from
+	 * its cache, never reading the others' demand.
+	 */
+	if (s->others_want + want > k && may_fix &&
+	    (fixer || (*hold < want && !s->short_before)))
 		return A_FIX;
 	return *hold > s->mine ? A_GROW : A_WRITE;
 }
@@ -254,8 +261,8 @@ static int full_node(struct ledger *l, const char *key, const uint8_t *val,
 
 /*
  * From one read of the whole prefix: certify every shard under its
- * sub-cap, rebalance towards ours. Return: 1 if a caps key changed, 0 if
- * there was nothing to do or someone moved first, or an error.
+ * sub-cap, rebalance towards ours. Return: 1 if a caps key changed, 2 if
+ * someone moved first, 0 if there was nothing to do, or an error.
  */
 static int fix(struct ledger *l, const struct ledger_req *req, char *err,
 	       size_t errlen)
@@ -333,7 +340,7 @@ static int fix(struct ledger *l, const struct ledger_req *req, char *err,
 		return ret;
 	if (ok)
 		l->rebalances++;
-	return ok;
+	return ok ? 1 : 2;
 }
 
 int ledger_shard_attempts(struct ledger *l, const struct ledger_req *req,
@@ -341,7 +348,7 @@ int ledger_shard_attempts(struct ledger *l, const struct ledger_req *req,
 			  struct etcd_outcome *o, char *err, size_t errlen)
 {
 	uint64_t lease = *leasep, now = ledger_etcd_now_ms();
-	bool may_fix = now >= l->fix_after_ms, booted = false;
+	bool may_fix = now >= l->fix_after_ms, booted = false, lost = false;
 	json_t *r = NULL, *cmp;
 	enum act a = A_WRITE;
 	struct snap *s = &o->s;
@@ -382,6 +389,7 @@ int ledger_shard_attempts(struct ledger *l, const struct ledger_req *req,
 		} else if (a == A_FIX) {
 			may_fix = false;
 			ret = fix(l, req, err, errlen);
+			lost = ret == 2;
 			if (ret >= 0) {
 				l->fix_backoff_ms = ret || !l->fix_backoff_ms ? FIX_MIN_MS :
 						    l->fix_backoff_ms * 2 > FIX_MAX_MS ?
@@ -439,7 +447,16 @@ int ledger_shard_attempts(struct ledger *l, const struct ledger_req *req,
 			break;
 		if (ok) {
 			uint64_t w = etcd_u64(json_object_get(r, "header"), "revision");
+			unsigned int t;
 
+			/*
+			 * Short while a shard is not certified, or after a
+			 * fix that lost to a concurrent write: settling.
+			 */
+			o->settling = lost;
+			for (t = 0; t < l->cfg.etcd.shards; t++)
+				o->settling |= s->ok_rev[t] != s->policy_rev;
+			o->settling &= o->capped && o->hold < req->want;
 			json_decref(r);
 			ledger_etcd_cache(l, s, o->hold, lease, req, same, w);
 			if (a == A_GROW)

@@ -88,14 +88,14 @@ int ledger_etcd_read_snap(struct ledger *l, json_t *range, uint64_t rev,
 					s->mine_want = value_u64((char *)val, vlen, "want");
 				}
 			} else {
-				s->others += t;
-				if (strcmp((char *)key, l->mykey) < 0)
-					s->before++;
-				if (l->caps[0] && val) {
-					uint64_t w = ledger_etcd_value_want((char *)val, vlen);
+				uint64_t w = l->caps[0] && val ?
+					     ledger_etcd_value_want((char *)val, vlen) : 0;
+				bool first = strcmp((char *)key, l->mykey) < 0;
 
-					s->others_want += w > t ? w : t;
-				}
+				s->others += t;
+				s->before += first;
+				s->short_before += first && w > t;
+				s->others_want += w > t ? w : t;
 			}
 		}
 		free(key);

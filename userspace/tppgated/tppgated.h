@@ -107,6 +107,14 @@ int tppgated_config_load(const char *path, bool missing_ok,
 			 struct tppgated_config *c, char *err, size_t errlen);
 /* Seconds from one grant to its renewal. */
 uint32_t tppgated_renew_after(const struct tppgated_config *c);
+/*
+ * Seconds from a grant the ledger cut short while settling (struct
+ * ledger_res) to the next attempt: [grant] retry, doubling with each
+ * such grant in a row (@n of them before this one), at most the renewal
+ * period.
+ */
+uint32_t tppgated_settle_after(const struct tppgated_config *c,
+			       unsigned int n);
 
 /* log.c: stderr, one line per message, with a syslog priority prefix */
 void tppgated_log_level(int level);
