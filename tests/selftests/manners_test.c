@@ -240,6 +240,26 @@ static int removal_logged(int fd, const char *bdf, int *seen)
 }
 
 /*
+ * @bdf, removed, left cleanly: off the bus (within 60 s), the gate
+ * announced it in the log read from @fd, the gate no longer lists it, and
+ * the edu devices are still held (the gate still runs).
+ */
+static void left_cleanly(struct __test_metadata *_metadata, struct gctx *c,
+			 const char *bdf, int fd, int *seen)
+{
+	struct reply r;
+	int i;
+
+	EXPECT_TRUE(WAIT_FOR(60, !pci_exists(bdf))) TH_LOG("%s still on the bus", bdf);
+	EXPECT_TRUE(WAIT_FOR(PROMPT_SECS, removal_logged(fd, bdf, seen) & REMOVED))
+		TH_LOG("the gate did not announce that %s was removed", bdf);
+	EXPECT_NE(0, gdev(c, bdf, &r)) TH_LOG("the gate still lists %s", bdf);
+	for (i = 0; i < c->nedu; i++) {
+		EXPECT_TRUE(gheld(c, c->edu[i])) TH_LOG("%s", c->edu[i]);
+	}
+}
+
+/*
  * device_del of a held device on a hotplug slot: QEMU presses the slot's
  * attention button, pciehp powers the slot off and removes the device. It
  * leaves cleanly: gone from sysfs and from the gate, which still runs
@@ -249,8 +269,7 @@ static int removal_logged(int fd, const char *bdf, int *seen)
 TEST_F_TIMEOUT(manners, hot_unplug_of_held_device_is_clean, 120)
 {
 	struct gctx *c = &self->c;
-	int fd, seen = 0, i;
-	struct reply r;
+	int fd, seen = 0;
 
 	ASSERT_TRUE(held_quiet(c, PLUG_BDF));
 	fd = kmsg_open();
@@ -258,15 +277,8 @@ TEST_F_TIMEOUT(manners, hot_unplug_of_held_device_is_clean, 120)
 	if (host_request("device_del " PLUG_QEMU_ID) == -ENOSYS)
 		SKIP(return, NO_HOST);
 	/* pciehp waits 5 s after the button for a second press. */
-	EXPECT_TRUE(WAIT_FOR(60, !pci_exists(PLUG_BDF)))
-		TH_LOG("%s still on the bus", PLUG_BDF);
-	EXPECT_TRUE(WAIT_FOR(PROMPT_SECS, removal_logged(fd, PLUG_BDF, &seen) & REMOVED))
-		TH_LOG("the gate did not announce that %s was removed", PLUG_BDF);
+	left_cleanly(_metadata, c, PLUG_BDF, fd, &seen);
 	close(fd);
-	EXPECT_NE(0, gdev(c, PLUG_BDF, &r)) TH_LOG("the gate still lists %s", PLUG_BDF);
-	for (i = 0; i < c->nedu; i++) {
-		EXPECT_TRUE(gheld(c, c->edu[i])) TH_LOG("%s", c->edu[i]);
-	}
 }
 
 /*
@@ -315,8 +327,7 @@ static int pull_card(const char *port, int cap)
 TEST_F_TIMEOUT(manners, surprise_removal_of_held_device_is_clean, 120)
 {
 	struct gctx *c = &self->c;
-	int cap, fd, seen = 0, i;
-	struct reply r;
+	int cap, fd, seen = 0;
 
 	ASSERT_TRUE(held_quiet(c, AER_BDF));
 	cap = pcie_cap(AER_PORT);
@@ -324,17 +335,10 @@ TEST_F_TIMEOUT(manners, surprise_removal_of_held_device_is_clean, 120)
 	fd = kmsg_open();
 	ASSERT_GE(fd, 0);
 	ASSERT_EQ(0, pull_card(AER_PORT, cap));
-	EXPECT_TRUE(WAIT_FOR(60, !pci_exists(AER_BDF)))
-		TH_LOG("%s still on the bus", AER_BDF);
-	EXPECT_TRUE(WAIT_FOR(PROMPT_SECS, removal_logged(fd, AER_BDF, &seen) & SURPRISE))
+	left_cleanly(_metadata, c, AER_BDF, fd, &seen);
+	EXPECT_TRUE(removal_logged(fd, AER_BDF, &seen) & SURPRISE)
 		TH_LOG("pciehp did not log a surprise removal");
-	EXPECT_TRUE(WAIT_FOR(PROMPT_SECS, removal_logged(fd, AER_BDF, &seen) & REMOVED))
-		TH_LOG("the gate did not announce that %s was removed", AER_BDF);
 	close(fd);
-	EXPECT_NE(0, gdev(c, AER_BDF, &r)) TH_LOG("the gate still lists %s", AER_BDF);
-	for (i = 0; i < c->nedu; i++) {
-		EXPECT_TRUE(gheld(c, c->edu[i])) TH_LOG("%s", c->edu[i]);
-	}
 }
 
 TEST_HARNESS_MAIN
