@@ -322,47 +322,53 @@ static inline int pci_exists(const char *bdf)
 	return access(path, F_OK) == 0;
 }
 
-/* @len bytes of @path at @off, as pread(2) and pwrite(2); 0 or -errno. */
-static inline int pread_file(const char *path, void *buf, size_t len, off_t off)
+/*
+ * @len bytes of @path at @off, read into @buf or written from it (@write),
+ * as pread(2) and pwrite(2); 0 or -errno.
+ */
+static inline int file_io(const char *path, void *buf, size_t len, off_t off, bool write)
 {
-	int fd = open(path, O_RDONLY), ret = 0;
+	int fd = open(path, write ? O_WRONLY : O_RDONLY), ret = 0;
+	ssize_t n;
 
 	if (fd < 0)
 		return -errno;
-	if (pread(fd, buf, len, off) != (ssize_t)len)
+	n = write ? pwrite(fd, buf, len, off) : pread(fd, buf, len, off);
+	if (n != (ssize_t)len)
 		ret = -EIO;
 	close(fd);
 	return ret;
+}
+
+static inline int pread_file(const char *path, void *buf, size_t len, off_t off)
+{
+	return file_io(path, buf, len, off, false);
 }
 
 static inline int pwrite_file(const char *path, const void *buf, size_t len, off_t off)
 {
-	int fd = open(path, O_WRONLY), ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (pwrite(fd, buf, len, off) != (ssize_t)len)
-		ret = -EIO;
-	close(fd);
-	return ret;
+	return file_io(path, (void *)buf, len, off, true);
 }
 
-/* @len bytes of @bdf's config space at @off; 0 or -errno. */
-static inline int pci_config_read(const char *bdf, void *buf, size_t len, off_t off)
+/* @len bytes of @bdf's config space at @off, as file_io(); 0 or -errno. */
+static inline int pci_config_io(const char *bdf, void *buf, size_t len, off_t off,
+				bool write)
 {
 	char path[256];
 
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", bdf);
-	return pread_file(path, buf, len, off);
+	return file_io(path, buf, len, off, write);
+}
+
+static inline int pci_config_read(const char *bdf, void *buf, size_t len, off_t off)
+{
+	return pci_config_io(bdf, buf, len, off, false);
 }
 
 static inline int pci_config_write(const char *bdf, const void *buf, size_t len,
 				   off_t off)
 {
-	char path[256];
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", bdf);
-	return pwrite_file(path, buf, len, off);
+	return pci_config_io(bdf, (void *)buf, len, off, true);
 }
 
 /* The PCI command register of @bdf, from its config space; -1 on error. */
