@@ -16,8 +16,8 @@
  * until it succeeds.
  *
  * /sys/kernel/debug/tppgate/delay_release takes milliseconds: a policy load
- * that replaced a policy sleeps that long between dropping the gate's mutex
- * and queueing the old policy's call_rcu(). That is the window in which an
+ * that put its policy in force sleeps that long between dropping the gate's
+ * mutex and queueing the old policy's call_rcu(). That is the window in which an
  * rmmod could pass the module's last rcu_barrier() (issue 6, defect 1); a
  * test widens it to land an rmmod in it on cue. The module then checks its
  * own rule: no call_rcu() after the last barrier (a WARN, so the VM's

@@ -696,13 +696,13 @@ int tppgate_gate_set_policy(struct tppgate_policy *p,
 	tppgate_event_host(TPPGATE_EVENT_POLICY_LOADED);
 out:
 	mutex_unlock(&gate_mutex);
-	tppgate_fault_delay_release();
 	/*
 	 * Callers are netlink handlers, and the family is unregistered before
 	 * tppgate_gate_uninit() runs its rcu_barrier(): this callback is
 	 * queued before that barrier or never.
 	 */
 	if (!ret) {
+		tppgate_fault_delay_release();
 		tppgate_fault_call_rcu();
 		tppgate_policy_free_rcu(old);
 	}
