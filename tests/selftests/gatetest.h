@@ -8,6 +8,7 @@
 #ifndef _TPPGATE_GATETEST_H
 #define _TPPGATE_GATETEST_H
 
+#include <stdbool.h>
 #include <sys/syscall.h>
 
 #include "polbuild.h"
