@@ -7,7 +7,7 @@
  * run it for the race and its negative control (TPPGATED_ETCD_UNGUARDED=1
  * in the environment); make bench-ledger for its figures.
  *
- *   ledger-race CONF N SECONDS THINK_MS MAX [raw | steady | lib]
+ *   ledger-race CONF N SECONDS THINK_MS MAX [raw | steady | lib] [timer]
  *
  * "lib" runs the N ledgers in one process in the library mode of
  * ledger.h: one shared connection, no thread per ledger, the hosts
@@ -18,6 +18,12 @@
  * ledgers, nothing shared), the rate the guarded scheme is compared with.
  * "steady" is a daemon's renewals: each process asks for MAX/2 every
  * time (the first call takes it, the others change nothing).
+ *
+ * Without "timer", each process sleeps THINK_MS after each call, so all N
+ * start in step and stay close to it: their calls arrive at etcd in
+ * bursts. With "timer", each calls every THINK_MS on its own clock,
+ * started at a random phase within the first period, as independent
+ * daemons would (a call that overruns its slot starts the next at once).
  *
  * Prints one JSON line: decisions, grants (calls that granted > 0),
  * per-second rates and the decision latency's p50 and p99 in ms.
@@ -79,6 +85,43 @@ static void record(struct shared *sh, double ms, uint64_t reqs)
 	__atomic_add_fetch(&sh->decisions, 1, __ATOMIC_RELAXED);
 }
 
+/* "timer": each process's next call, on its own schedule. */
+static bool timed;
+
+static void pace_start(struct timespec *next, unsigned int think,
+		       unsigned int *seed)
+{
+	long ns = think ? (long)(rand_r(seed) % (think * 1000)) * 1000 : 0;
+
+	clock_gettime(CLOCK_MONOTONIC, next);
+	next->tv_nsec += ns;
+	next->tv_sec += next->tv_nsec / 1000000000L;
+	next->tv_nsec %= 1000000000L;
+	if (timed && think)
+		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, next, NULL);
+}
+
+static void pace(struct timespec *next, unsigned int think)
+{
+	struct timespec now;
+
+	if (!think)
+		return;
+	if (!timed) {
+		usleep(think * 1000);
+		return;
+	}
+	next->tv_nsec += (long)think * 1000000L;
+	next->tv_sec += next->tv_nsec / 1000000000L;
+	next->tv_nsec %= 1000000000L;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_sec > next->tv_sec ||
+	    (now.tv_sec == next->tv_sec && now.tv_nsec > next->tv_nsec))
+		*next = now;
+	else
+		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, next, NULL);
+}
+
 static int run_ledger(struct tppgated_config *c, int i, double end,
 		      unsigned int think, unsigned int max, bool steady,
 		      struct shared *sh)
@@ -86,12 +129,14 @@ static int run_ledger(struct tppgated_config *c, int i, double end,
 	struct ledger *l;
 	char err[512] = "";
 	unsigned int seed = (unsigned int)getpid();
+	struct timespec next;
 
 	snprintf(c->host, sizeof(c->host), "race%d", i);
 	if (ledger_etcd_ops.open(&l, c, err, sizeof(err))) {
 		fprintf(stderr, "ledger-race %d: %s\n", i, err);
 		return 1;
 	}
+	pace_start(&next, think, &seed);
 	while (now_s() < end) {
 		struct ledger_req req = { .cluster_id = "" };
 		struct ledger_res res;
@@ -110,8 +155,7 @@ static int run_ledger(struct tppgated_config *c, int i, double end,
 			if (req.want && res.held)
 				__atomic_add_fetch(&sh->grants, 1, __ATOMIC_RELAXED);
 		}
-		if (think)
-			usleep(think * 1000);
+		pace(&next, think);
 	}
 	ledger_etcd_ops.close(l);
 	return 0;
@@ -135,6 +179,7 @@ static int run_lib(struct tppgated_config *c, int n, double end,
 	char err[512] = "";
 	unsigned int seed = (unsigned int)getpid();
 	uint64_t ka = sim_boot_ms();
+	struct timespec next;
 	struct etcd *e;
 	int i, failed = 0;
 
@@ -151,6 +196,7 @@ static int run_lib(struct tppgated_config *c, int n, double end,
 			break;
 		}
 	}
+	pace_start(&next, 0, &seed);
 	while (!failed && now_s() < end) {
 		if (sim_boot_ms() - ka >= (uint64_t)c->ledger_lease * 1000 / 3) {
 			ka = sim_boot_ms();
@@ -175,8 +221,7 @@ static int run_lib(struct tppgated_config *c, int n, double end,
 			if (req.want && res.held)
 				sh->grants++;
 		}
-		if (think)
-			usleep(think * 1000);
+		pace(&next, think);
 	}
 	for (i = 0; i < n; i++)
 		ledger_etcd_ops.close(l[i]);
@@ -189,6 +234,8 @@ static int run_raw(struct tppgated_config *c, int i, double end,
 		   unsigned int think, struct shared *sh)
 {
 	char err[512], key[128];
+	unsigned int seed = (unsigned int)getpid();
+	struct timespec next;
 	struct etcd *e;
 
 	snprintf(key, sizeof(key), "/tppgate-raw/%s/%d", c->etcd.cluster, i);
@@ -196,6 +243,7 @@ static int run_raw(struct tppgated_config *c, int i, double end,
 		fprintf(stderr, "ledger-race %d: %s\n", i, err);
 		return 1;
 	}
+	pace_start(&next, think, &seed);
 	while (now_s() < end) {
 		double t0 = now_s();
 		uint64_t r0 = etcd_requests();
@@ -208,8 +256,7 @@ static int run_raw(struct tppgated_config *c, int i, double end,
 			record(sh, t0, etcd_requests() - r0);
 			__atomic_add_fetch(&sh->grants, 1, __ATOMIC_RELAXED);
 		}
-		if (think)
-			usleep(think * 1000);
+		pace(&next, think);
 	}
 	etcd_close(e);
 	return 0;
@@ -266,7 +313,7 @@ int main(int argc, char **argv)
 	uint32_t m;
 
 	if (argc < 6) {
-		fprintf(stderr, "usage: ledger-race CONF N SECONDS THINK_MS MAX [raw | steady]\n");
+		fprintf(stderr, "usage: ledger-race CONF N SECONDS THINK_MS MAX [raw | steady | lib] [timer]\n");
 		return 2;
 	}
 	if (tppgated_config_load(argv[1], false, &c, err, sizeof(err))) {
@@ -278,9 +325,19 @@ int main(int argc, char **argv)
 	secs = atof(argv[3]);
 	think = (unsigned int)atoi(argv[4]);
 	max = (unsigned int)atoi(argv[5]);
-	raw = argc > 6 && !strcmp(argv[6], "raw");
-	steady = argc > 6 && !strcmp(argv[6], "steady");
-	lib = argc > 6 && !strcmp(argv[6], "lib");
+	raw = steady = lib = false;
+	for (i = 6; i < argc; i++) {
+		if (!strcmp(argv[i], "raw"))
+			raw = true;
+		else if (!strcmp(argv[i], "steady"))
+			steady = true;
+		else if (!strcmp(argv[i], "lib"))
+			lib = true;
+		else if (!strcmp(argv[i], "timer"))
+			timed = true;
+		else
+			n = 0;	/* an unknown word: bad arguments */
+	}
 	if (n < 1 || n > 64 || secs <= 0 || !max) {
 		fprintf(stderr, "ledger-race: bad arguments\n");
 		return 2;
@@ -311,12 +368,13 @@ int main(int argc, char **argv)
 	m = sh->n_lat < LAT_MAX ? sh->n_lat : LAT_MAX;
 	profile(sh, m, &pr);
 	qsort(sh->lat, m, sizeof(float), cmp_float);
-	printf("{\"mode\": \"%s\", \"processes\": %d, \"seconds\": %.1f, \"think_ms\": %u, "
+	printf("{\"mode\": \"%s\", \"timer\": %s, \"processes\": %d, \"seconds\": %.1f, \"think_ms\": %u, "
 	       "\"decisions\": %llu, \"grants\": %llu, \"errors\": %llu, "
 	       "\"decisions_per_s\": %.0f, \"grants_per_s\": %.0f, "
 	       "\"p50_ms\": %.2f, \"p99_ms\": %.2f, \"requests_per_decision\": %.2f, "
 	       "\"p99_one_request_ms\": %.2f, \"requests_slowest_1pct\": %.2f}\n",
-	       raw ? "raw" : steady ? "steady" : lib ? "lib" : "ledger", n, secs, think,
+	       raw ? "raw" : steady ? "steady" : lib ? "lib" : "ledger",
+	       timed ? "true" : "false", n, secs, think,
 	       (unsigned long long)sh->decisions, (unsigned long long)sh->grants,
 	       (unsigned long long)sh->errors, sh->decisions / secs,
 	       sh->grants / secs, m ? sh->lat[m / 2] : 0.0,
