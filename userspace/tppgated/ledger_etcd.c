@@ -429,14 +429,18 @@ json_t *ledger_etcd_put_mine(struct ledger *l, uint64_t lease, uint64_t tpp,
 {
 	char val[160];
 
-	/* Sharded, hosts publish their demand: the rebalance reads it. */
+	/*
+	 * The share first, in TPP_WIDTH characters: the others' bounds
+	 * guards compare it byte-wise. Sharded, hosts publish their demand
+	 * too: the rebalance reads it.
+	 */
 	if (l->cfg.etcd.shards > 1)
-		snprintf(val, sizeof(val), "{\"tpp\": %llu, \"want\": %llu, \"serial\": %llu}",
-			 (unsigned long long)tpp, (unsigned long long)want,
+		snprintf(val, sizeof(val), "{\"tpp\": %*llu, \"want\": %llu, \"serial\": %llu}",
+			 TPP_WIDTH, (unsigned long long)tpp, (unsigned long long)want,
 			 (unsigned long long)serial);
 	else
-		snprintf(val, sizeof(val), "{\"tpp\": %llu, \"serial\": %llu}",
-			 (unsigned long long)tpp, (unsigned long long)serial);
+		snprintf(val, sizeof(val), "{\"tpp\": %*llu, \"serial\": %llu}",
+			 TPP_WIDTH, (unsigned long long)tpp, (unsigned long long)serial);
 	return json_pack("{s:o, s:o, s:o}", "key", etcd_b64s(l->mykey),
 			 "value", etcd_b64s(val), "lease", etcd_u64_json(lease));
 }
@@ -474,31 +478,93 @@ void ledger_etcd_cache(struct ledger *l, const struct snap *s, uint64_t hold,
 	l->have_cache = true;
 }
 
+/* Every key of [@from, @to) created at @rev or before. */
+static json_t *created_by(const char *from, size_t from_len, json_t *to,
+			  uint64_t rev)
+{
+	return json_pack("{s:o, s:o, s:s, s:s, s:o}", "key", etcd_b64(from, from_len),
+			 "range_end", to, "target", "CREATE", "result", "LESS",
+			 "create_revision", etcd_u64_json(rev + 1));
+}
+
 /*
- * The MOD < R+1 compare over every other host's key (of our shard, when
- * sharded), and the policy's.
+ * The bounds guard: the snapshot at R left @slack under @limit; each
+ * other key listed in it may have grown by slack / n since, and no key
+ * may have been created since R. Then at the commit the others hold at
+ * most their sum at R + slack = limit - hold.
  */
-json_t *ledger_etcd_guard(struct ledger *l, const struct snap *s)
+static json_t *bounds_guard(struct ledger *l, const struct snap *s,
+			    uint64_t slack, const char *after, size_t n)
+{
+	uint64_t each = s->n_other ? slack / s->n_other : 0;
+	json_t *c = json_array();
+	unsigned int k;
+
+	if (!c)
+		return NULL;
+	/* No share is near 2^64: a bound past 2^62 is as good as none. */
+	if (each > (1ULL << 62))
+		each = 1ULL << 62;
+	json_array_append_new(c, created_by(l->nodes, strlen(l->nodes),
+					    etcd_b64s(l->mykey), s->rev));
+	json_array_append_new(c, created_by(after, n + 1, etcd_prefix_end(l->nodes),
+					    s->rev));
+	for (k = 0; k < s->n_other; k++) {
+		char key[sizeof(l->nodes) + GUARD_KEY_LEN], bound[64];
+
+		snprintf(key, sizeof(key), "%s%s", l->nodes, s->other_key[k]);
+		/* Below "{"tpp": <share + each + 1>": at most share + each. */
+		snprintf(bound, sizeof(bound), "{\"tpp\": %*llu", TPP_WIDTH,
+			 (unsigned long long)(s->other_tpp[k] + each + 1));
+		/* A key gone since R fails a VALUE compare: a retry, never harm. */
+		json_array_append_new(c, json_pack("{s:o, s:s, s:s, s:o}",
+						   "key", etcd_b64s(key), "target", "VALUE",
+						   "result", "LESS", "value", etcd_b64s(bound)));
+	}
+	return c;
+}
+
+/*
+ * The guard of an increase, with the policy's MOD compare. Two kinds, both
+ * evaluated by etcd at the commit against the keys as they are then:
+ * - bounds (when every other key of the snapshot is in the fixed-width
+ *   form and there are at most GUARD_KEYS of them): each other key at
+ *   most its share at R plus an equal part of the slack, no key created
+ *   since R. Others' decreases, and their increases within the slack, do
+ *   not fail it;
+ * - MOD: no other key written since R (MOD < R+1 over the ranges before
+ *   and after ours), the scheme of the study.
+ */
+json_t *ledger_etcd_guard(struct ledger *l, const struct snap *s,
+			  uint64_t limit, uint64_t hold, bool *bounds)
 {
 	size_t n = strlen(l->mykey);
 	char *after = malloc(n + 1);
 	json_t *c;
 
+	*bounds = false;
 	if (!after)
 		return NULL;
 	memcpy(after, l->mykey, n);
 	after[n] = '\0';	/* mykey + "\0": the first key after ours */
-	c = json_pack("[{s:o, s:o, s:s, s:s, s:o}, {s:o, s:o, s:s, s:s, s:o}, {s:o, s:s, s:s, s:o}]",
-		      "key", etcd_b64s(l->nodes), "range_end", etcd_b64s(l->mykey),
-		      "target", "MOD", "result", "LESS",
-		      "mod_revision", etcd_u64_json(s->rev + 1),
-		      "key", etcd_b64(after, n + 1), "range_end", etcd_prefix_end(l->nodes),
-		      "target", "MOD", "result", "LESS",
-		      "mod_revision", etcd_u64_json(s->rev + 1),
-		      "key", etcd_b64s(l->policy_key),
-		      "target", "MOD", "result", "EQUAL",
-		      "mod_revision", etcd_u64_json(s->policy_rev));
+	if (s->bounded && limit >= s->others && limit - s->others >= hold) {
+		*bounds = true;
+		c = bounds_guard(l, s, limit - s->others - hold, after, n);
+	} else {
+		c = json_pack("[{s:o, s:o, s:s, s:s, s:o}, {s:o, s:o, s:s, s:s, s:o}]",
+			      "key", etcd_b64s(l->nodes), "range_end", etcd_b64s(l->mykey),
+			      "target", "MOD", "result", "LESS",
+			      "mod_revision", etcd_u64_json(s->rev + 1),
+			      "key", etcd_b64(after, n + 1), "range_end", etcd_prefix_end(l->nodes),
+			      "target", "MOD", "result", "LESS",
+			      "mod_revision", etcd_u64_json(s->rev + 1));
+	}
 	free(after);
+	if (c)
+		json_array_append_new(c, json_pack("{s:o, s:s, s:s, s:o}",
+						   "key", etcd_b64s(l->policy_key),
+						   "target", "MOD", "result", "EQUAL",
+						   "mod_revision", etcd_u64_json(s->policy_rev)));
 	return c;
 }
 
@@ -556,7 +622,7 @@ static int flat_attempts(struct ledger *l, const struct ledger_req *req,
 	uint64_t lease = *leasep, cap = 0, hold = 0;
 	json_t *r = NULL, *range = NULL, *cmp;
 	struct snap s;
-	bool capped = false, same, done = false;
+	bool capped = false, same, done = false, bounds = false;
 	int ret = 0, i;
 
 	for (i = 0; i < ETCD_ATTEMPTS && !done; i++) {
@@ -599,7 +665,7 @@ static int flat_attempts(struct ledger *l, const struct ledger_req *req,
 		 * Otherwise only our own key must be as we saw it: it cannot
 		 * have expired and been recreated from 0 without a guard.
 		 */
-		cmp = grow ? ledger_etcd_guard(l, &s) :
+		cmp = grow ? ledger_etcd_guard(l, &s, cap, hold, &bounds) :
 		      l->unguarded == UNGUARDED_ALL ? json_array() :
 		      json_pack("[{s:o, s:s, s:s, s:o}]", "key", etcd_b64s(l->mykey),
 				"target", "MOD", "result", "EQUAL",
@@ -628,8 +694,11 @@ static int flat_attempts(struct ledger *l, const struct ledger_req *req,
 
 			done = true;
 			ledger_etcd_cache(l, &s, hold, lease, req, same, w);
-			/* A guarded commit at w saw no other key move since rev. */
-			if (grow)
+			/*
+			 * A commit at w under the MOD guard saw no other key
+			 * move since rev; under the bounds guard they may have.
+			 */
+			if (grow && !bounds)
 				l->cache.rev = w;
 			json_decref(r);
 			r = NULL;

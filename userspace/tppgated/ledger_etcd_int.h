@@ -12,6 +12,17 @@
 #include "shard.h"
 
 #define ETCD_ATTEMPTS		64
+/*
+ * A node key's value starts with its share right-aligned in TPP_WIDTH
+ * characters (spaces before the digits: still JSON), so etcd's byte-wise
+ * VALUE compare orders shares as numbers. An increase then bounds each
+ * other key's share instead of forbidding any write to it (see
+ * ledger_etcd_guard()), for up to GUARD_KEYS others: etcd takes at most
+ * 128 operations per compare list.
+ */
+#define TPP_WIDTH		20
+#define GUARD_KEYS		120
+#define GUARD_KEY_LEN		64	/* a key's name after the nodes prefix */
 
 /**
  * struct snap - the keys a reserve decides from, at one revision
@@ -35,6 +46,10 @@
  * @short_before: those of them whose demand is above their share (0 and
  *	short ourselves: we may fix too)
  * @others_want: the sum of the other hosts' demands in our shard
+ * @bounded: each other key's value has its share in the fixed-width form,
+ *	and @n_other of them, at most GUARD_KEYS, are listed in @other_key
+ *	(the name after the nodes prefix) and @other_tpp: an increase may
+ *	use the bounds guard
  */
 struct snap {
 	uint64_t rev, policy_rev, cap, mine, mine_rev, others, serial;
@@ -47,6 +62,10 @@ struct snap {
 	unsigned int before, short_before;
 	uint64_t w[SHARDS_MAX], cap_rev[SHARDS_MAX];
 	uint64_t ok_rev[SHARDS_MAX];
+	bool bounded;
+	unsigned int n_other;
+	char other_key[GUARD_KEYS][GUARD_KEY_LEN];
+	uint64_t other_tpp[GUARD_KEYS];
 };
 
 enum etcd_unguarded {
@@ -135,7 +154,13 @@ void ledger_etcd_cache(struct ledger *l, const struct snap *s, uint64_t hold,
 int ledger_etcd_renew_lease(struct ledger *l, uint64_t *lease, char *err,
 			    size_t errlen);
 bool ledger_etcd_lease_gone(int ret, const char *err);
-json_t *ledger_etcd_guard(struct ledger *l, const struct snap *s);
+/*
+ * The compare list of an increase to @hold under @limit (the cap, or our
+ * shard's sub-cap), from @s; *@bounds says which guard it is (a commit
+ * under the bounds guard does not mean the others' keys are as in @s).
+ */
+json_t *ledger_etcd_guard(struct ledger *l, const struct snap *s,
+			  uint64_t limit, uint64_t hold, bool *bounds);
 /* @range: a range answer (its "kvs"); the snapshot at @rev. */
 int ledger_etcd_read_snap(struct ledger *l, json_t *range, uint64_t rev,
 			  struct snap *s);

@@ -349,6 +349,7 @@ int ledger_shard_attempts(struct ledger *l, const struct ledger_req *req,
 {
 	uint64_t lease = *leasep, now = ledger_etcd_now_ms();
 	bool may_fix = now >= l->fix_after_ms, booted = false, lost = false;
+	bool bounds = false;
 	json_t *r = NULL, *cmp;
 	enum act a = A_WRITE;
 	struct snap *s = &o->s;
@@ -420,7 +421,8 @@ int ledger_shard_attempts(struct ledger *l, const struct ledger_req *req,
 			char key[200];
 
 			cap_key(l, l->shard, key, sizeof(key));
-			cmp = ledger_etcd_guard(l, s);
+			cmp = ledger_etcd_guard(l, s, shard_subcap(o->cap, s->w[l->shard]),
+						o->hold, &bounds);
 			json_array_append_new(cmp, cmp_mod(key, false, "EQUAL",
 							   s->cap_rev[l->shard]));
 		} else {
@@ -459,7 +461,7 @@ int ledger_shard_attempts(struct ledger *l, const struct ledger_req *req,
 			o->settling &= o->capped && o->hold < req->want;
 			json_decref(r);
 			ledger_etcd_cache(l, s, o->hold, lease, req, same, w);
-			if (a == A_GROW)
+			if (a == A_GROW && !bounds)
 				l->cache.rev = w;
 			*leasep = lease;
 			return 0;

@@ -23,6 +23,32 @@ uint64_t ledger_etcd_value_tpp(const char *text, size_t len)
 	return v;
 }
 
+/*
+ * The share of a value in the fixed-width form ledger_etcd_put_mine()
+ * writes, {"tpp": <TPP_WIDTH characters, spaces then digits>, ...}; false
+ * for any other form, whose bytes do not order as its share.
+ */
+static bool fixed_width_tpp(const char *text, size_t len, uint64_t *tpp)
+{
+	static const char head[] = "{\"tpp\": ";
+	size_t h = sizeof(head) - 1, i = h;
+	uint64_t v = 0;
+
+	if (len < h + TPP_WIDTH + 1 || memcmp(text, head, h))
+		return false;
+	while (i < h + TPP_WIDTH - 1 && text[i] == ' ')
+		i++;
+	for (; i < h + TPP_WIDTH; i++) {
+		if (text[i] < '0' || text[i] > '9' || v > (UINT64_MAX - 9) / 10)
+			return false;
+		v = v * 10 + (uint64_t)(text[i] - '0');
+	}
+	if (text[i] != ',' && text[i] != '}')
+		return false;
+	*tpp = v;
+	return true;
+}
+
 static uint64_t value_u64(const char *text, size_t len, const char *name)
 {
 	json_t *j = json_loadb(text, len, 0, NULL);
@@ -45,6 +71,7 @@ int ledger_etcd_read_snap(struct ledger *l, json_t *range, uint64_t rev,
 
 	memset(s, 0, sizeof(*s));
 	s->rev = rev;
+	s->bounded = true;
 	json_array_foreach(json_object_get(range, "kvs"), i, kv) {
 		uint8_t *key = NULL, *val = NULL;
 		size_t klen, vlen = 0;
@@ -92,6 +119,17 @@ int ledger_etcd_read_snap(struct ledger *l, json_t *range, uint64_t rev,
 					     ledger_etcd_value_want((char *)val, vlen) : 0;
 				bool first = strcmp((char *)key, l->mykey) < 0;
 
+				uint64_t ft;
+				const char *name = (char *)key + strlen(l->nodes);
+
+				if (!val || s->n_other >= GUARD_KEYS ||
+				    strlen(name) >= GUARD_KEY_LEN ||
+				    !fixed_width_tpp((char *)val, vlen, &ft) || ft != t) {
+					s->bounded = false;
+				} else {
+					strcpy(s->other_key[s->n_other], name);
+					s->other_tpp[s->n_other++] = t;
+				}
 				s->others += t;
 				s->before += first;
 				s->short_before += first && w > t;

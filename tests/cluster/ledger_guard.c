@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ledger-guard: what the bounds guard of an increase lets through and
+ * what it stops, with two hosts of tppgated's etcd ledger (library mode,
+ * one connection) under a pushed policy of cap CAP:
+ *
+ *   B takes CAP/10, A takes CAP/10, B grows to CAP/5;
+ *   A grows to 3 CAP/10 from its snapshot, stale by B's growth   -> a1
+ *   B asks for 8 CAP/10 (it gets what A leaves)                  -> b
+ *   A asks for 4 CAP/10 from its snapshot, stale by B's growth,
+ *   now past what A's guard allows B                             -> a2
+ *
+ * and prints, for the test to judge, the share each call got and the
+ * HTTP requests it took: "a1 HELD REQS", "b HELD REQS", "a2 HELD REQS".
+ *
+ *   ledger-guard CONF CAP
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "etcd.h"
+#include "ledger_sim.h"
+
+static uint64_t policy_rev(struct etcd *e, const char *cluster)
+{
+	char key[200], err[256];
+	json_t *r = NULL, *kv;
+	uint64_t rev = 0;
+
+	snprintf(key, sizeof(key), "/tppgate/%s/policy", cluster);
+	if (!etcd_post(e, "/v3/kv/range", json_pack("{s:o, s:b}", "key", etcd_b64s(key),
+						    "keys_only", 1),
+		       &r, err, sizeof(err))) {
+		kv = json_array_get(json_object_get(r, "kvs"), 0);
+		rev = etcd_u64(kv, "mod_revision");
+	}
+	json_decref(r);
+	return rev;
+}
+
+static int ask(struct ledger *l, const char *name, uint64_t want,
+	       bool print)
+{
+	struct ledger_req req = { .cluster_id = "", .want = want };
+	struct ledger_res res;
+	uint64_t r0 = etcd_requests();
+	char err[512] = "";
+
+	if (ledger_etcd_ops.reserve(l, &req, &res, err, sizeof(err))) {
+		fprintf(stderr, "ledger-guard: %s: %s\n", name, err);
+		return 1;
+	}
+	if (print)
+		printf("%s %llu %llu\n", name, (unsigned long long)res.held,
+		       (unsigned long long)(etcd_requests() - r0));
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct tppgated_config c;
+	struct ledger *a = NULL, *b = NULL;
+	struct etcd *e;
+	char err[512];
+	uint64_t cap, rev;
+	int ret = 1;
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: ledger-guard CONF CAP\n");
+		return 2;
+	}
+	if (tppgated_config_load(argv[1], false, &c, err, sizeof(err))) {
+		fprintf(stderr, "ledger-guard: %s\n", err);
+		return 1;
+	}
+	tppgated_log_level(3);
+	cap = strtoull(argv[2], NULL, 10);
+	if (etcd_open(&e, &c.etcd, 0, err, sizeof(err))) {
+		fprintf(stderr, "ledger-guard: %s\n", err);
+		return 1;
+	}
+	snprintf(c.host, sizeof(c.host), "guard-a");
+	if (ledger_etcd_open_lib(&a, &c, e, err, sizeof(err)))
+		goto out;
+	snprintf(c.host, sizeof(c.host), "guard-b");
+	if (ledger_etcd_open_lib(&b, &c, e, err, sizeof(err)))
+		goto out;
+	rev = policy_rev(e, c.etcd.cluster);
+	if (!rev) {
+		snprintf(err, sizeof(err), "no policy in etcd");
+		goto out;
+	}
+	/* As a daemon's watch would: its snapshot cache is used under it. */
+	ledger_etcd_policy_seen(a, rev);
+	ledger_etcd_policy_seen(b, rev);
+	if (ask(b, "b0", cap / 10, false) || ask(a, "a0", cap / 10, false) ||
+	    ask(b, "b1", cap / 5, false) || ask(a, "a1", 3 * cap / 10, true) ||
+	    ask(b, "b", 8 * cap / 10, true) || ask(a, "a2", 4 * cap / 10, true))
+		goto out_close;
+	ret = 0;
+	goto out_close;
+out:
+	fprintf(stderr, "ledger-guard: %s\n", err);
+out_close:
+	if (a)
+		ledger_etcd_ops.close(a);
+	if (b)
+		ledger_etcd_ops.close(b);
+	etcd_close(e);
+	return ret;
+}
