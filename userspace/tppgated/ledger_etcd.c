@@ -5,15 +5,13 @@
  * the cluster cap of the signed policy stored at /tppgate/<cluster>/policy.
  *
  * Why the sum never exceeds the cap (Documentation/cluster.rst has the
- * whole argument): a share only grows through one transaction that
- * compares, at the revision R of the snapshot the new share was computed
- * from, that no other host's key was written after R (a MOD < R+1 compare
- * over the ranges before and after our own key) and that the policy key
- * is still the one the cap was read from. etcd applies transactions one at
- * a time and evaluates compares when it applies them, so when it commits,
- * every other share is at most what the snapshot said, and ours plus
- * theirs was checked against the cap. Shrinking is a plain put: it can
- * only lower the sum. Lease expiry deletes keys: it too only lowers it.
+ * whole argument): a share only grows through one transaction whose
+ * guard (ledger_etcd_guard(), in ledger_snap.c) bounds, when etcd applies
+ * it, every other host's share so that they sum to at most the cap less
+ * ours, and compares that the policy key is still the one the cap was
+ * read from. etcd applies transactions one at a time and evaluates
+ * compares when it applies them. Shrinking is a plain put: it can only
+ * lower the sum. Lease expiry deletes keys: it too only lowers it.
  *
  * Threads: the daemon's loop calls reserve() (its own connection); the
  * keep-alive thread renews the lease on a second connection with a short
@@ -476,96 +474,6 @@ void ledger_etcd_cache(struct ledger *l, const struct snap *s, uint64_t hold,
 		l->cache.mine_want = l->cfg.etcd.shards > 1 ? req->want : 0;
 	}
 	l->have_cache = true;
-}
-
-/* Every key of [@from, @to) created at @rev or before. */
-static json_t *created_by(const char *from, size_t from_len, json_t *to,
-			  uint64_t rev)
-{
-	return json_pack("{s:o, s:o, s:s, s:s, s:o}", "key", etcd_b64(from, from_len),
-			 "range_end", to, "target", "CREATE", "result", "LESS",
-			 "create_revision", etcd_u64_json(rev + 1));
-}
-
-/*
- * The bounds guard: the snapshot at R left @slack under @limit; each
- * other key listed in it may have grown by slack / n since, and no key
- * may have been created since R. Then at the commit the others hold at
- * most their sum at R + slack = limit - hold.
- */
-static json_t *bounds_guard(struct ledger *l, const struct snap *s,
-			    uint64_t slack, const char *after, size_t n)
-{
-	uint64_t each = s->n_other ? slack / s->n_other : 0;
-	json_t *c = json_array();
-	unsigned int k;
-
-	if (!c)
-		return NULL;
-	/* No share is near 2^64: a bound past 2^62 is as good as none. */
-	if (each > (1ULL << 62))
-		each = 1ULL << 62;
-	json_array_append_new(c, created_by(l->nodes, strlen(l->nodes),
-					    etcd_b64s(l->mykey), s->rev));
-	json_array_append_new(c, created_by(after, n + 1, etcd_prefix_end(l->nodes),
-					    s->rev));
-	for (k = 0; k < s->n_other; k++) {
-		char key[sizeof(l->nodes) + GUARD_KEY_LEN], bound[64];
-
-		snprintf(key, sizeof(key), "%s%s", l->nodes, s->other_key[k]);
-		/* Below "{"tpp": <share + each + 1>": at most share + each. */
-		snprintf(bound, sizeof(bound), "{\"tpp\": %*llu", TPP_WIDTH,
-			 (unsigned long long)(s->other_tpp[k] + each + 1));
-		/* A key gone since R fails a VALUE compare: a retry, never harm. */
-		json_array_append_new(c, json_pack("{s:o, s:s, s:s, s:o}",
-						   "key", etcd_b64s(key), "target", "VALUE",
-						   "result", "LESS", "value", etcd_b64s(bound)));
-	}
-	return c;
-}
-
-/*
- * The guard of an increase, with the policy's MOD compare. Two kinds, both
- * evaluated by etcd at the commit against the keys as they are then:
- * - bounds (when every other key of the snapshot is in the fixed-width
- *   form and there are at most GUARD_KEYS of them): each other key at
- *   most its share at R plus an equal part of the slack, no key created
- *   since R. Others' decreases, and their increases within the slack, do
- *   not fail it;
- * - MOD: no other key written since R (MOD < R+1 over the ranges before
- *   and after ours), the scheme of the study.
- */
-json_t *ledger_etcd_guard(struct ledger *l, const struct snap *s,
-			  uint64_t limit, uint64_t hold, bool *bounds)
-{
-	size_t n = strlen(l->mykey);
-	char *after = malloc(n + 1);
-	json_t *c;
-
-	*bounds = false;
-	if (!after)
-		return NULL;
-	memcpy(after, l->mykey, n);
-	after[n] = '\0';	/* mykey + "\0": the first key after ours */
-	if (s->bounded && limit >= s->others && limit - s->others >= hold) {
-		*bounds = true;
-		c = bounds_guard(l, s, limit - s->others - hold, after, n);
-	} else {
-		c = json_pack("[{s:o, s:o, s:s, s:s, s:o}, {s:o, s:o, s:s, s:s, s:o}]",
-			      "key", etcd_b64s(l->nodes), "range_end", etcd_b64s(l->mykey),
-			      "target", "MOD", "result", "LESS",
-			      "mod_revision", etcd_u64_json(s->rev + 1),
-			      "key", etcd_b64(after, n + 1), "range_end", etcd_prefix_end(l->nodes),
-			      "target", "MOD", "result", "LESS",
-			      "mod_revision", etcd_u64_json(s->rev + 1));
-	}
-	free(after);
-	if (c)
-		json_array_append_new(c, json_pack("{s:o, s:s, s:s, s:o}",
-						   "key", etcd_b64s(l->policy_key),
-						   "target", "MOD", "result", "EQUAL",
-						   "mod_revision", etcd_u64_json(s->policy_rev)));
-	return c;
 }
 
 /* How much we may hold, from a snapshot (pure). */

@@ -2,9 +2,11 @@
 /*
  * The etcd ledger's snapshots: a range answer to the keys a reserve
  * decides from (the policy, the node keys of our layout, and with shards
- * the caps keys), and the cap an increase answers to.
+ * the caps keys), the cap an increase answers to, and the guard an
+ * increase commits under.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -159,4 +161,94 @@ bool ledger_etcd_eff_cap(const struct snap *s, const struct ledger_req *req,
 	if (req->has_cluster_cap && req->cluster_cap < *cap)
 		*cap = req->cluster_cap;
 	return true;
+}
+
+/* Every key of [@from, @to) created at @rev or before. */
+static json_t *created_by(const char *from, size_t from_len, json_t *to,
+			  uint64_t rev)
+{
+	return json_pack("{s:o, s:o, s:s, s:s, s:o}", "key", etcd_b64(from, from_len),
+			 "range_end", to, "target", "CREATE", "result", "LESS",
+			 "create_revision", etcd_u64_json(rev + 1));
+}
+
+/*
+ * The bounds guard: the snapshot at R left @slack under @limit; each
+ * other key listed in it may have grown by slack / n since, and no key
+ * may have been created since R. Then at the commit the others hold at
+ * most their sum at R + slack = limit - hold.
+ */
+static json_t *bounds_guard(struct ledger *l, const struct snap *s,
+			    uint64_t slack, const char *after, size_t n)
+{
+	uint64_t each = s->n_other ? slack / s->n_other : 0;
+	json_t *c = json_array();
+	unsigned int k;
+
+	if (!c)
+		return NULL;
+	/* No share is near 2^64: a bound past 2^62 is as good as none. */
+	if (each > (1ULL << 62))
+		each = 1ULL << 62;
+	json_array_append_new(c, created_by(l->nodes, strlen(l->nodes),
+					    etcd_b64s(l->mykey), s->rev));
+	json_array_append_new(c, created_by(after, n + 1, etcd_prefix_end(l->nodes),
+					    s->rev));
+	for (k = 0; k < s->n_other; k++) {
+		char key[sizeof(l->nodes) + GUARD_KEY_LEN], bound[64];
+
+		snprintf(key, sizeof(key), "%s%s", l->nodes, s->other_key[k]);
+		/* Below "{"tpp": <share + each + 1>": at most share + each. */
+		snprintf(bound, sizeof(bound), "{\"tpp\": %*llu", TPP_WIDTH,
+			 (unsigned long long)(s->other_tpp[k] + each + 1));
+		/* A key gone since R fails a VALUE compare: a retry, never harm. */
+		json_array_append_new(c, json_pack("{s:o, s:s, s:s, s:o}",
+						   "key", etcd_b64s(key), "target", "VALUE",
+						   "result", "LESS", "value", etcd_b64s(bound)));
+	}
+	return c;
+}
+
+/*
+ * The guard of an increase, with the policy's MOD compare. Two kinds, both
+ * evaluated by etcd at the commit against the keys as they are then:
+ * - bounds (when every other key of the snapshot is in the fixed-width
+ *   form and there are at most GUARD_KEYS of them): each other key at
+ *   most its share at R plus an equal part of the slack, no key created
+ *   since R. Others' decreases, and their increases within the slack, do
+ *   not fail it;
+ * - MOD: no other key written since R (MOD < R+1 over the ranges before
+ *   and after ours), the scheme of the study.
+ */
+json_t *ledger_etcd_guard(struct ledger *l, const struct snap *s,
+			  uint64_t limit, uint64_t hold, bool *bounds)
+{
+	size_t n = strlen(l->mykey);
+	char *after = malloc(n + 1);
+	json_t *c;
+
+	*bounds = false;
+	if (!after)
+		return NULL;
+	memcpy(after, l->mykey, n);
+	after[n] = '\0';	/* mykey + "\0": the first key after ours */
+	if (s->bounded && limit >= s->others && limit - s->others >= hold) {
+		*bounds = true;
+		c = bounds_guard(l, s, limit - s->others - hold, after, n);
+	} else {
+		c = json_pack("[{s:o, s:o, s:s, s:s, s:o}, {s:o, s:o, s:s, s:s, s:o}]",
+			      "key", etcd_b64s(l->nodes), "range_end", etcd_b64s(l->mykey),
+			      "target", "MOD", "result", "LESS",
+			      "mod_revision", etcd_u64_json(s->rev + 1),
+			      "key", etcd_b64(after, n + 1), "range_end", etcd_prefix_end(l->nodes),
+			      "target", "MOD", "result", "LESS",
+			      "mod_revision", etcd_u64_json(s->rev + 1));
+	}
+	free(after);
+	if (c)
+		json_array_append_new(c, json_pack("{s:o, s:s, s:s, s:o}",
+						   "key", etcd_b64s(l->policy_key),
+						   "target", "MOD", "result", "EQUAL",
+						   "mod_revision", etcd_u64_json(s->policy_rev)));
+	return c;
 }
