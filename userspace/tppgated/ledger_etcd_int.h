@@ -15,13 +15,14 @@
 /*
  * A node key's value starts with its share right-aligned in TPP_WIDTH
  * characters (spaces before the digits: still JSON), so etcd's byte-wise
- * VALUE compare orders shares as numbers. An increase then bounds each
- * other key's share instead of forbidding any write to it (see
- * ledger_etcd_guard()), for up to GUARD_KEYS others: etcd takes at most
- * 128 operations per compare list.
+ * VALUE compare orders shares as numbers. An increase then bounds the
+ * other keys' shares instead of forbidding any write to them (see
+ * ledger_etcd_guard()): all by one bound, or each by its own for up to
+ * GUARD_KEYS others (a compare each: at 100 keys they cost etcd more
+ * than the retries they save, Documentation/cluster.rst).
  */
 #define TPP_WIDTH		20
-#define GUARD_KEYS		120
+#define GUARD_KEYS		16
 #define GUARD_KEY_LEN		64	/* a key's name after the nodes prefix */
 
 /**
@@ -46,10 +47,11 @@
  * @short_before: those of them whose demand is above their share (0 and
  *	short ourselves: we may fix too)
  * @others_want: the sum of the other hosts' demands in our shard
- * @bounded: each other key's value has its share in the fixed-width form,
- *	and @n_other of them, at most GUARD_KEYS, are listed in @other_key
- *	(the name after the nodes prefix) and @other_tpp: an increase may
- *	use the bounds guard
+ * @fixed: each other key's value has its share in the fixed-width form
+ *	(then an increase may use a bounds guard)
+ * @m_other, @max_other: how many other keys there are, the largest share
+ * @listed: all of them are in @other_key (the name after the nodes
+ *	prefix) and @other_tpp, @n_other of them, at most GUARD_KEYS
  */
 struct snap {
 	uint64_t rev, policy_rev, cap, mine, mine_rev, others, serial;
@@ -62,8 +64,9 @@ struct snap {
 	unsigned int before, short_before;
 	uint64_t w[SHARDS_MAX], cap_rev[SHARDS_MAX];
 	uint64_t ok_rev[SHARDS_MAX];
-	bool bounded;
-	unsigned int n_other;
+	bool fixed, listed;
+	unsigned int m_other, n_other;
+	uint64_t max_other;
 	char other_key[GUARD_KEYS][GUARD_KEY_LEN];
 	uint64_t other_tpp[GUARD_KEYS];
 };
