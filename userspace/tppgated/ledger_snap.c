@@ -121,18 +121,18 @@ int ledger_etcd_read_snap(struct ledger *l, json_t *range, uint64_t rev,
 				uint64_t w = l->caps[0] && val ?
 					     ledger_etcd_value_want((char *)val, vlen) : 0;
 				bool first = strcmp((char *)key, l->mykey) < 0;
-
-				uint64_t ft;
 				const char *name = (char *)key + strlen(l->nodes);
+				uint64_t ft;
 
 				s->m_other++;
 				if (t > s->max_other)
 					s->max_other = t;
-				if (!val || !fixed_width_tpp((char *)val, vlen, &ft) || ft != t)
+				if (!val || !fixed_width_tpp((char *)val, vlen, &ft) || ft != t) {
 					s->fixed = false;
-				else if (s->n_other >= GUARD_KEYS || strlen(name) >= GUARD_KEY_LEN)
+				} else if (s->n_other >= GUARD_KEYS ||
+					   strlen(name) >= GUARD_KEY_LEN) {
 					s->listed = false;
-				else {
+				} else {
 					strcpy(s->other_key[s->n_other], name);
 					s->other_tpp[s->n_other++] = t;
 				}
