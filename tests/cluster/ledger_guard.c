@@ -41,23 +41,6 @@
 #include "etcd.h"
 #include "ledger_sim.h"
 
-static uint64_t policy_rev(struct etcd *e, const char *cluster)
-{
-	char key[200], err[256];
-	json_t *r = NULL, *kv;
-	uint64_t rev = 0;
-
-	snprintf(key, sizeof(key), "/tppgate/%s/policy", cluster);
-	if (!etcd_post(e, "/v3/kv/range", json_pack("{s:o, s:b}", "key", etcd_b64s(key),
-						    "keys_only", 1),
-		       &r, err, sizeof(err))) {
-		kv = json_array_get(json_object_get(r, "kvs"), 0);
-		rev = etcd_u64(kv, "mod_revision");
-	}
-	json_decref(r);
-	return rev;
-}
-
 static int ask(struct ledger *l, const char *name, uint64_t want,
 	       bool print)
 {
@@ -93,7 +76,10 @@ static int run_many(struct tppgated_config *c, struct etcd *e, uint64_t cap)
 			goto out;
 		}
 	}
-	rev = policy_rev(e, c->etcd.cluster);
+	if (sim_policy_rev(e, c->etcd.cluster, &rev, err, sizeof(err))) {
+		fprintf(stderr, "ledger-guard: %s\n", err);
+		goto out;
+	}
 	for (i = 0; i < MANY; i++)
 		ledger_etcd_policy_seen(m[i], rev);
 	for (i = 1; i < MANY; i++)
@@ -148,11 +134,8 @@ int main(int argc, char **argv)
 	snprintf(c.host, sizeof(c.host), "guard-c");
 	if (ledger_etcd_open_lib(&c3, &c, e, err, sizeof(err)))
 		goto out;
-	rev = policy_rev(e, c.etcd.cluster);
-	if (!rev) {
-		snprintf(err, sizeof(err), "no policy in etcd");
+	if (sim_policy_rev(e, c.etcd.cluster, &rev, err, sizeof(err)))
 		goto out;
-	}
 	/* As a daemon's watch would: its snapshot cache is used under it. */
 	ledger_etcd_policy_seen(a, rev);
 	ledger_etcd_policy_seen(b, rev);

@@ -721,22 +721,14 @@ int main(int argc, char **argv)
 
 	/* The policy P_HIGH is in etcd: its revision, then the watch from there. */
 	{
-		json_t *r = NULL;
 		struct etcd *e;
 
 		if (etcd_open(&e, &cfg.etcd, 0, err, sizeof(err)) ||
-		    etcd_post(e, "/v3/kv/range", json_pack("{s:o}", "key", etcd_b64s(policy_key)),
-			      &r, err, sizeof(err))) {
+		    sim_policy_rev(e, cfg.etcd.cluster, &policy_rev, err, sizeof(err))) {
 			fprintf(stderr, "ledger-scale: %s\n", err);
 			return 1;
 		}
-		policy_rev = etcd_u64(json_array_get(json_object_get(r, "kvs"), 0), "mod_revision");
-		json_decref(r);
 		etcd_close(e);
-		if (!policy_rev) {
-			fprintf(stderr, "ledger-scale: no policy at %s\n", policy_key);
-			return 1;
-		}
 	}
 	if (pthread_create(&wt, NULL, watch, NULL))
 		return 1;

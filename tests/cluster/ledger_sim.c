@@ -4,6 +4,7 @@
  * tppgated's etcd ledger as a library.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "ledger_sim.h"
@@ -40,6 +41,27 @@ int sim_renew(struct etcd *e, struct ledger *l, uint64_t *ttl, char *err,
 		return 0;
 	/* Gone, unless a reserve took a new lease meanwhile. */
 	return ledger_etcd_lease(l) ? 0 : -ENOENT;
+}
+
+int sim_policy_rev(struct etcd *e, const char *cluster, uint64_t *rev,
+		   char *err, size_t errlen)
+{
+	char key[200];
+	json_t *r = NULL;
+	int ret;
+
+	snprintf(key, sizeof(key), "/tppgate/%s/policy", cluster);
+	ret = etcd_post(e, "/v3/kv/range",
+			json_pack("{s:o, s:b}", "key", etcd_b64s(key), "keys_only", 1),
+			&r, err, errlen);
+	*rev = ret ? 0 : etcd_u64(json_array_get(json_object_get(r, "kvs"), 0),
+				  "mod_revision");
+	json_decref(r);
+	if (!ret && !*rev) {
+		snprintf(err, errlen, "no policy at %s", key);
+		ret = -ENOENT;
+	}
+	return ret;
 }
 
 int sim_raw_put(struct etcd *e, const char *key, char *err, size_t errlen)

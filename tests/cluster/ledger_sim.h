@@ -25,6 +25,14 @@ uint64_t sim_boot_ms(void);
 int sim_renew(struct etcd *e, struct ledger *l, uint64_t *ttl, char *err,
 	      size_t errlen);
 
+/*
+ * The mod_revision of @cluster's policy key, what a daemon's watch would
+ * report (ledger_etcd_policy_seen()). Return: 0; -ENOENT, no policy
+ * pushed; or the request's error, with @err.
+ */
+int sim_policy_rev(struct etcd *e, const char *cluster, uint64_t *rev,
+		   char *err, size_t errlen);
+
 /* A put of @key in a transaction with no compare: etcd's raw rate. */
 int sim_raw_put(struct etcd *e, const char *key, char *err, size_t errlen);
 

@@ -167,13 +167,28 @@ bool ledger_etcd_eff_cap(const struct snap *s, const struct ledger_req *req,
 	return true;
 }
 
-/* Every key of [@from, @to) created at @rev or before. */
-static json_t *created_by(const char *from, size_t from_len, json_t *to,
-			  uint64_t rev)
+/*
+ * One side of our key among the node keys: before it, [nodes, mykey), or
+ * after it, [mykey + "\0", the end of nodes). mykey is a C string, so its
+ * bytes and the NUL after them are the first key after ours.
+ */
+static json_t *side_key(struct ledger *l, bool after)
 {
-	return json_pack("{s:o, s:o, s:s, s:s, s:o}", "key", etcd_b64(from, from_len),
-			 "range_end", to, "target", "CREATE", "result", "LESS",
-			 "create_revision", etcd_u64_json(rev + 1));
+	return after ? etcd_b64(l->mykey, strlen(l->mykey) + 1) : etcd_b64s(l->nodes);
+}
+
+static json_t *side_end(struct ledger *l, bool after)
+{
+	return after ? etcd_prefix_end(l->nodes) : etcd_b64s(l->mykey);
+}
+
+/* @target (its value in @field) below @value for every key on one side. */
+static json_t *side_less(struct ledger *l, bool after, const char *target,
+			 const char *field, json_t *value)
+{
+	return json_pack("{s:o, s:o, s:s, s:s, s:o}", "key", side_key(l, after),
+			 "range_end", side_end(l, after), "target", target,
+			 "result", "LESS", field, value);
 }
 
 /* Values sorting below this one hold at most @v (fixed-width form). */
@@ -197,40 +212,33 @@ static json_t *below(uint64_t v)
  * compare over each side of our key, when no share at R is above that
  * already), or each listed key at most its share at R plus an equal part
  * of the slack. A key gone since R fails a VALUE compare: a retry, never
- * harm. NULL @c: the snapshot allows neither.
+ * harm. NULL: the snapshot allows neither.
  */
 static json_t *bounds_guard(struct ledger *l, const struct snap *s,
-			    uint64_t room, const char *after, size_t n)
+			    uint64_t room)
 {
 	uint64_t u = s->m_other ? room / s->m_other : 0, each;
 	json_t *c;
 	unsigned int k;
 
+	if (s->max_other > u && (!s->listed || !s->n_other))
+		return NULL;
 	c = json_array();
 	if (!c)
 		return NULL;
-	json_array_append_new(c, created_by(l->nodes, strlen(l->nodes),
-					    etcd_b64s(l->mykey), s->rev));
-	json_array_append_new(c, created_by(after, n + 1, etcd_prefix_end(l->nodes),
-					    s->rev));
+	json_array_append_new(c, side_less(l, false, "CREATE", "create_revision",
+					   etcd_u64_json(s->rev + 1)));
+	json_array_append_new(c, side_less(l, true, "CREATE", "create_revision",
+					   etcd_u64_json(s->rev + 1)));
 	if (s->max_other <= u) {
+		/* A VALUE compare over an empty range fails: sides with keys. */
 		if (s->before)
-			json_array_append_new(c, json_pack("{s:o, s:o, s:s, s:s, s:o}",
-							   "key", etcd_b64s(l->nodes),
-							   "range_end", etcd_b64s(l->mykey),
-							   "target", "VALUE", "result", "LESS",
-							   "value", below(u)));
+			json_array_append_new(c, side_less(l, false, "VALUE", "value",
+							   below(u)));
 		if (s->m_other > s->before)
-			json_array_append_new(c, json_pack("{s:o, s:o, s:s, s:s, s:o}",
-							   "key", etcd_b64(after, n + 1),
-							   "range_end", etcd_prefix_end(l->nodes),
-							   "target", "VALUE", "result", "LESS",
-							   "value", below(u)));
+			json_array_append_new(c, side_less(l, true, "VALUE", "value",
+							   below(u)));
 		return c;
-	}
-	if (!s->listed || !s->n_other) {
-		json_decref(c);
-		return NULL;
 	}
 	each = (room - s->others) / s->n_other;
 	for (k = 0; k < s->n_other; k++) {
@@ -250,42 +258,28 @@ static json_t *bounds_guard(struct ledger *l, const struct snap *s,
  * etcd at the commit against the keys as they are then:
  * - a bounds guard (the flat layout, every other key of the snapshot in
  *   the fixed-width form): the others together hold at most @limit -
- *   @hold (above).
- *   Others' decreases, and their increases within the bounds, do not
- *   fail it;
+ *   @hold (above). Others' decreases, and their increases within the
+ *   bounds, do not fail it;
  * - else the MOD guard: no other key written since R (MOD < R+1 over the
  *   ranges before and after ours), the scheme of the study.
  */
 json_t *ledger_etcd_guard(struct ledger *l, const struct snap *s,
 			  uint64_t limit, uint64_t hold, bool *bounds)
 {
-	size_t n = strlen(l->mykey);
-	char *after = malloc(n + 1);
 	json_t *c = NULL;
 
-	*bounds = false;
-	if (!after)
-		return NULL;
-	memcpy(after, l->mykey, n);
-	after[n] = '\0';	/* mykey + "\0": the first key after ours */
 	/*
 	 * Flat only: in a trial of the shards with these guards a raise at
 	 * 10,000 hosts did not converge (Documentation/cluster.rst, Scale).
 	 */
 	if (s->fixed && l->cfg.etcd.shards <= 1 && limit >= hold &&
-	    limit - hold >= s->others) {
-		c = bounds_guard(l, s, limit - hold, after, n);
-		*bounds = c != NULL;
-	}
+	    limit - hold >= s->others)
+		c = bounds_guard(l, s, limit - hold);
+	*bounds = c != NULL;
 	if (!c)
-		c = json_pack("[{s:o, s:o, s:s, s:s, s:o}, {s:o, s:o, s:s, s:s, s:o}]",
-			      "key", etcd_b64s(l->nodes), "range_end", etcd_b64s(l->mykey),
-			      "target", "MOD", "result", "LESS",
-			      "mod_revision", etcd_u64_json(s->rev + 1),
-			      "key", etcd_b64(after, n + 1), "range_end", etcd_prefix_end(l->nodes),
-			      "target", "MOD", "result", "LESS",
-			      "mod_revision", etcd_u64_json(s->rev + 1));
-	free(after);
+		c = json_pack("[o, o]",
+			      side_less(l, false, "MOD", "mod_revision", etcd_u64_json(s->rev + 1)),
+			      side_less(l, true, "MOD", "mod_revision", etcd_u64_json(s->rev + 1)));
 	if (c)
 		json_array_append_new(c, json_pack("{s:o, s:s, s:s, s:o}",
 						   "key", etcd_b64s(l->policy_key),
