@@ -88,15 +88,18 @@ static void record(struct shared *sh, double ms, uint64_t reqs)
 /* "timer": each process's next call, on its own schedule. */
 static bool timed;
 
+static void ts_add(struct timespec *t, long ns)
+{
+	t->tv_nsec += ns;
+	t->tv_sec += t->tv_nsec / 1000000000L;
+	t->tv_nsec %= 1000000000L;
+}
+
 static void pace_start(struct timespec *next, unsigned int think,
 		       unsigned int *seed)
 {
-	long ns = think ? (long)(rand_r(seed) % (think * 1000)) * 1000 : 0;
-
 	clock_gettime(CLOCK_MONOTONIC, next);
-	next->tv_nsec += ns;
-	next->tv_sec += next->tv_nsec / 1000000000L;
-	next->tv_nsec %= 1000000000L;
+	ts_add(next, think ? (long)(rand_r(seed) % (think * 1000)) * 1000 : 0);
 	if (timed && think)
 		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, next, NULL);
 }
@@ -111,9 +114,7 @@ static void pace(struct timespec *next, unsigned int think)
 		usleep(think * 1000);
 		return;
 	}
-	next->tv_nsec += (long)think * 1000000L;
-	next->tv_sec += next->tv_nsec / 1000000000L;
-	next->tv_nsec %= 1000000000L;
+	ts_add(next, (long)think * 1000000L);
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (now.tv_sec > next->tv_sec ||
 	    (now.tv_sec == next->tv_sec && now.tv_nsec > next->tv_nsec))
